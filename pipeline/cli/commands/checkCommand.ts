@@ -1,0 +1,23 @@
+import type { CommandModule } from 'yargs';
+import { runDataTests } from '../../run/runDataTests.js';
+import { plainValue } from '../../shell/formatRows.js';
+import { withWarehouse } from '../../warehouse/Warehouse.js';
+import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
+
+export const checkCommand: CommandModule<object, GlobalArgs> = {
+  command: 'check',
+  describe: 'run the data tests in sql/tests/ (each SELECT returns the rows that break a rule)',
+  builder: (y) => withGlobalOptions(y) as never,
+  handler: async (args) => {
+    const config = configFrom(args);
+    await withWarehouse({ path: config.warehousePath, readOnly: true }, async (w) => {
+      let failed = 0;
+      for (const t of await runDataTests(w)) {
+        console.log(`${t.failures === 0 ? 'ok  ' : 'FAIL'} ${t.name}${t.failures ? ` (${t.failures} rows)` : ''}`);
+        for (const row of t.sample) console.log(`     ${JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plainValue(v)])))}`);
+        if (t.failures) failed++;
+      }
+      process.exitCode = failed ? 1 : 0;
+    });
+  },
+};

@@ -1,0 +1,34 @@
+import type { CommandModule } from 'yargs';
+import { runQuery } from '../../shell/runQuery.js';
+import { startShell } from '../../shell/startShell.js';
+import type { OutputFormat } from '../../shell/formatRows.js';
+import { withWarehouse } from '../../warehouse/Warehouse.js';
+import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
+
+interface SqlArgs extends GlobalArgs {
+  query?: string;
+  format: OutputFormat;
+  write: boolean;
+}
+
+export const sqlCommand: CommandModule<object, SqlArgs> = {
+  command: 'sql [query]',
+  describe: 'query the warehouse (ecommerce, cur_*, raw_*, pipeline_files, pipeline_rejects, ...); no query = interactive shell',
+  builder: (y) =>
+    withGlobalOptions(y)
+      .positional('query', { type: 'string', describe: 'SQL to run' })
+      .option('format', { choices: ['table', 'csv', 'json'] as const, default: 'table' as OutputFormat })
+      .option('write', { type: 'boolean', default: false, describe: 'open the warehouse read-write (default read-only)' }) as never,
+  handler: async (args) => {
+    const config = configFrom(args);
+    const options = { path: config.warehousePath, threads: config.threads, memoryLimit: config.memoryLimit, readOnly: !args.write };
+    await withWarehouse(options, async (w) => {
+      if (args.query !== undefined) {
+        const out = await runQuery(w, args.query, args.format);
+        if (out) console.log(out);
+      } else {
+        await startShell(w, args.format);
+      }
+    });
+  },
+};

@@ -1,0 +1,44 @@
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { EXIT_CODES, PipelineError } from '../errors/PipelineError.js';
+import { maskSecrets } from '../errors/maskSecrets.js';
+import { checkCommand } from './commands/checkCommand.js';
+import { generateCommand } from './commands/generateCommand.js';
+import { rebuildCommand, retractCommand, runCommand } from './commands/runCommand.js';
+import { sqlCommand } from './commands/sqlCommand.js';
+import { statusCommand } from './commands/statusCommand.js';
+
+function fail(error: unknown): never {
+  if (error instanceof PipelineError) {
+    console.error(`error [${error.code}]: ${maskSecrets(error.message)}`);
+    process.exit(error.exitCode);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`error: ${maskSecrets(message)}`);
+  process.exit(EXIT_CODES.failure);
+}
+
+try {
+  await yargs(hideBin(process.argv))
+    .scriptName('pipeline')
+    .usage('$0 <command> [options]\n\nE-commerce metrics from CSV/JSON drops, incrementally, in DuckDB.')
+    .command(runCommand)
+    .command(rebuildCommand)
+    .command(retractCommand)
+    .command(sqlCommand)
+    .command(statusCommand)
+    .command(checkCommand)
+    .command(generateCommand)
+    .demandCommand(1, 'name a command (see --help)')
+    .strict()
+    .fail((msg, err) => {
+      if (err) throw err;
+      console.error(`error [USAGE]: ${msg}\n(see pipeline --help)`);
+      process.exit(EXIT_CODES.usage);
+    })
+    .help()
+    .version(false)
+    .parseAsync();
+} catch (error) {
+  fail(error);
+}

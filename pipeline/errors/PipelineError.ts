@@ -1,0 +1,36 @@
+/** Machine-readable kinds of failure; each maps to a process exit code. */
+export type PipelineErrorCode =
+  | 'CONFIG_INVALID'
+  | 'USAGE'
+  | 'SQL_FILE_CHANGED'
+  | 'SQL_FILE_MISSING'
+  | 'WAREHOUSE_LOCKED'
+  | 'NOT_FOUND'
+  | 'POSTGRES_UNAVAILABLE'
+  | 'INTERNAL';
+
+export const EXIT_CODES = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  strictRejects: 3,
+  exportFailed: 4,
+} as const;
+
+/** An error with a machine-readable `code` and a message meant for a person. */
+export class PipelineError extends Error {
+  readonly code: PipelineErrorCode;
+  readonly exitCode: number;
+
+  constructor(code: PipelineErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PipelineError';
+    this.code = code;
+    this.exitCode =
+      code === 'CONFIG_INVALID' || code === 'USAGE'
+        ? EXIT_CODES.usage
+        : code === 'POSTGRES_UNAVAILABLE'
+          ? EXIT_CODES.exportFailed
+          : EXIT_CODES.failure;
+  }
+}

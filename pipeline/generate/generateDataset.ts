@@ -1,0 +1,104 @@
+/**
+ * Deterministic test-data generator for the drop folders described in
+ * DATA_CONTRACT.md: Orders and Deliveries CSV files (three schema versions,
+ * some gzip-compressed) and Customers JSON files (pretty array, NDJSON,
+ * gzip-compressed array).
+ *
+ * Every value is a pure function of (seed, row index) computed inside DuckDB
+ * (see sqlMacros.ts), so the same options give byte-identical files with the
+ * same DuckDB version. Files are written under a hidden `.name.part` name and
+ * renamed into place, then given fixed modification times that follow the
+ * arrival order of the plan (see filePlan.ts).
+ */
+import { mkdir, stat, utimes } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { copyQueryToFile } from './copyToFile.js';
+import { DELIVERY_VERSIONS, ORDER_VERSIONS } from './csvVersions.js';
+import { writeCustomerFile } from './customerFiles.js';
+import { DEFAULT_ORDER_FILES, planFiles, type CsvFilePlan, type Dataset } from './filePlan.js';
+import { macroStatements } from './sqlMacros.js';
+
+export interface GenerateOptions {
+  /** Folder that receives Orders/, Deliveries/ and Customers/. */
+  outDir: string;
+  /** Number of orders (each gets exactly one delivery row). */
+  orders: number;
+  /** Number of customers, IDs 1..customers (each order's customer is one of them). */
+  customers: number;
+  seed: number;
+  /** Number of order files, and of delivery files (default 5). Versions v1..v3 split them in thirds. */
+  files?: number;
+}
+
+export interface GenerateReport {
+  /** In arrival order (the order of their modification times). */
+  files: { path: string; dataset: Dataset; rows: number; bytes: number }[];
+  orders: number;
+  customers: number;
+  seconds: number;
+}
+
+/** Modification time of the first file; each next file is one minute later. */
+const FIRST_MTIME_MS = Date.UTC(2025, 0, 1, 0, 0, 0);
+
+function checkInteger(name: string, value: number, min: number): void {
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
+  }
+}
+
+function csvQuery(plan: CsvFilePlan): string {
+  const columns = (plan.dataset === 'Orders' ? ORDER_VERSIONS : DELIVERY_VERSIONS)[plan.version];
+  const select = columns.map((c) => `${c.sql} AS "${c.name}"`).join(', ');
+  return `SELECT ${select} FROM (SELECT range AS i FROM range(${plan.from}, ${plan.to}))`;
+}
+
+export async function generateDataset(opts: GenerateOptions): Promise<GenerateReport> {
+  const started = performance.now();
+  const files = opts.files ?? DEFAULT_ORDER_FILES;
+  checkInteger('orders', opts.orders, 0);
+  checkInteger('customers', opts.customers, 1);
+  checkInteger('seed', opts.seed, Number.MIN_SAFE_INTEGER);
+  checkInteger('files', files, 1);
+
+  const outDir = path.resolve(opts.outDir);
+  for (const dataset of ['Orders', 'Deliveries', 'Customers'] as const) {
+    await mkdir(path.join(outDir, dataset), { recursive: true });
+  }
+
+  const plan = planFiles(opts.orders, opts.customers, files);
+  const report: GenerateReport = { files: [], orders: opts.orders, customers: opts.customers, seconds: 0 };
+
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    // Keeps COPY output in range() order regardless of the thread count.
+    await conn.run('SET preserve_insertion_order = true');
+    for (const stmt of macroStatements({ seed: opts.seed, orders: opts.orders, customers: opts.customers })) {
+      await conn.run(stmt);
+    }
+
+    for (const [seq, file] of plan.entries()) {
+      const finalPath = path.join(outDir, ...file.relPath.split('/'));
+      if (file.kind === 'csv') {
+        const compression = file.gzip ? 'gzip' : 'none';
+        await copyQueryToFile(conn, csvQuery(file), finalPath,
+          `FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"', COMPRESSION ${compression}`);
+      } else {
+        await writeCustomerFile(conn, file, finalPath);
+      }
+      const mtime = new Date(FIRST_MTIME_MS + seq * 60_000);
+      await utimes(finalPath, mtime, mtime);
+      const { size } = await stat(finalPath);
+      report.files.push({ path: finalPath, dataset: file.dataset, rows: file.to - file.from, bytes: size });
+    }
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+
+  report.seconds = (performance.now() - started) / 1000;
+  return report;
+}

@@ -1,0 +1,81 @@
+/** The three input datasets, as the data contract describes them. */
+export type DatasetName = 'Orders' | 'Deliveries' | 'Customers';
+
+export interface DatasetSpec {
+  name: DatasetName;
+  /** Drop folder below the data dir. */
+  folder: string;
+  format: 'csv' | 'json';
+  /** File name endings read from the drop folder. */
+  extensions: string[];
+  /** Key column after normalisation. */
+  key: string;
+  /** Columns every file must have (after normalisation and aliases). */
+  required: string[];
+  /** Known columns (typed by the staging SQL), required first. */
+  known: string[];
+  /** Normalised, lower-cased name -> canonical name (aliases and renames). */
+  aliases: Record<string, string>;
+  rawTable: string;
+  stateTable: string;
+  stagingSql: string;
+  stateSql: string;
+  /** Name of the temp relation holding the keys a batch touched. */
+  changedKeys: string;
+}
+
+export const DATASETS: Record<DatasetName, DatasetSpec> = {
+  Orders: {
+    name: 'Orders',
+    folder: 'Orders',
+    format: 'csv',
+    extensions: ['.csv', '.csv.gz'],
+    key: 'Order_ID',
+    required: ['Order_ID', 'Customer_ID', 'Order_Time', 'SKU', 'Quantity', 'Order_Total'],
+    known: [
+      'Order_ID', 'Customer_ID', 'Order_Time', 'SKU', 'Quantity', 'Order_Total',
+      'Order_Discount', 'Order_Tip', 'Payment_Method',
+    ],
+    aliases: { discount: 'Order_Discount', tip: 'Order_Tip' },
+    rawTable: 'raw_orders',
+    stateTable: 'cur_orders',
+    stagingSql: 'staging/stg_orders.sql',
+    stateSql: 'state/cur_orders.sql',
+    changedKeys: 'changed_orders',
+  },
+  Deliveries: {
+    name: 'Deliveries',
+    folder: 'Deliveries',
+    format: 'csv',
+    extensions: ['.csv', '.csv.gz'],
+    key: 'Order_ID',
+    required: ['Order_ID', 'Distance_m'],
+    known: ['Order_ID', 'Distance_m', 'Delivery_Time', 'Driver_ID', 'Delivery_Status', 'Discount', 'Tip'],
+    aliases: { 'distance(m)': 'Distance_m', 'distance_(m)': 'Distance_m', distance_m: 'Distance_m' },
+    rawTable: 'raw_deliveries',
+    stateTable: 'cur_deliveries',
+    stagingSql: 'staging/stg_deliveries.sql',
+    stateSql: 'state/cur_deliveries.sql',
+    changedKeys: 'changed_deliveries',
+  },
+  Customers: {
+    name: 'Customers',
+    folder: 'Customers',
+    format: 'json',
+    extensions: ['.json', '.ndjson', '.json.gz', '.ndjson.gz'],
+    key: 'Customer_ID',
+    required: ['Customer_ID'],
+    known: ['Customer_ID', 'Customer_Name', 'Market', 'Signup_Date', 'Number_of_Employees'],
+    aliases: {},
+    rawTable: 'raw_customers',
+    stateTable: 'cur_customers',
+    stagingSql: 'staging/stg_customers.sql',
+    stateSql: 'state/cur_customers.sql',
+    changedKeys: 'changed_customers',
+  },
+};
+
+export const DATASET_LIST: DatasetSpec[] = [DATASETS.Orders, DATASETS.Deliveries, DATASETS.Customers];
+
+/** Column names that the pipeline itself adds to raw tables. */
+export const META_COLUMNS = ['_file_id', '_row'];

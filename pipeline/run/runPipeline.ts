@@ -1,0 +1,181 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PipelineConfig } from '../config/loadConfig.js';
+import { PipelineError } from '../errors/PipelineError.js';
+import { scanDropFolders } from '../ingest/scanDropFolders.js';
+import { migrateWarehouse, recordSqlFiles, type SqlReport } from '../warehouse/migrateWarehouse.js';
+import { Warehouse, withWarehouse } from '../warehouse/Warehouse.js';
+import { stageFile } from '../ingest/ingestFile.js';
+import { DATASETS } from '../ingest/datasets.js';
+import { applyBatch, type BatchInput, type BatchResult, type FileReport, type StagedVersion } from './applyBatch.js';
+import { latestLedgerEntries, nextId } from './ledger.js';
+import { mtimeMicros, planBatch } from './planBatch.js';
+
+export interface RunOptions {
+  /** After a successful commit, move processed files to <data>/archive/<Dataset>/. */
+  archive?: boolean;
+  /** Recompute everything from the raw tables (the `rebuild` command). */
+  rebuild?: boolean;
+  /** Withdraw this file's records (the `retract` command); path relative to the data dir. */
+  retract?: string;
+}
+
+export interface RunReport {
+  kind: BatchInput['kind'];
+  /** False when there was nothing to do: no version was used, nothing changed. */
+  changed: boolean;
+  runId: number | null;
+  strategy: BatchResult['strategy'] | 'none';
+  filesSeen: number;
+  filesUnchanged: number;
+  filesIgnored: { path: string; reason: string }[];
+  files: FileReport[];
+  filesWithdrawn: number;
+  filesArchived: number;
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+  keysChanged: number;
+  groupsRecomputed: number;
+  groupsUpserted: number;
+  groupsDeleted: number;
+  resultRows: number;
+  /** Why a full recompute happened, when it was not asked for. */
+  rebuildReason?: string;
+  warnings: string[];
+  seconds: number;
+}
+
+function warehouseOptions(config: PipelineConfig) {
+  return { path: config.warehousePath, threads: config.threads, memoryLimit: config.memoryLimit };
+}
+
+async function rebuildReasonFor(w: Warehouse, config: PipelineConfig, sql: SqlReport): Promise<string | undefined> {
+  const runs = Number((await w.one<{ n: bigint }>('SELECT count(*) AS n FROM pipeline_runs'))!.n);
+  if (runs === 0) return undefined;
+  const reasons: string[] = [];
+  if (sql.modelsChanged.length > 0) reasons.push(`SQL changed: ${sql.modelsChanged.map((n) => `sql/${n}`).join(', ')}`);
+  const win = await w.one<{ value: string }>(`SELECT value FROM pipeline_settings WHERE key = 'window'`);
+  if (win && win.value !== config.window) reasons.push(`window changed from ${win.value} to ${config.window}`);
+  return reasons.length ? reasons.join('; ') : undefined;
+}
+
+/**
+ * The pipeline's main job: find new or changed files, load them, and bring the
+ * keyed state and `ecommerce` up to date, all in one transaction.
+ */
+export async function runPipeline(config: PipelineConfig, options: RunOptions = {}): Promise<RunReport> {
+  const started = performance.now();
+  return withWarehouse(warehouseOptions(config), async (w) => {
+    const sql = await migrateWarehouse(w);
+    const warnings: string[] = [];
+    if (sql.stagingChanged.length > 0) {
+      warnings.push(
+        `staging SQL changed (${sql.stagingChanged.map((n) => `sql/${n}`).join(', ')}): ` +
+          `it applies to files ingested from now on; already loaded rows keep their staged values`,
+      );
+    }
+    if (sql.missing.length > 0) warnings.push(`SQL files recorded before are gone: ${sql.missing.join(', ')}`);
+    const rebuildReason = options.rebuild ? undefined : await rebuildReasonFor(w, config, sql);
+
+    const ledger = await latestLedgerEntries(w);
+    let kind: BatchInput['kind'] = options.rebuild ? 'rebuild' : 'run';
+    const withdraw: BatchInput['withdraw'] = [];
+    if (options.retract !== undefined) {
+      kind = 'retract';
+      const rel = options.retract.replaceAll('\\', '/').replace(/^\.?\//, '');
+      const entry = ledger.get(rel) ?? ledger.get(path.relative(config.dataDir, path.resolve(options.retract)).replaceAll('\\', '/'));
+      if (!entry) throw new PipelineError('NOT_FOUND', `no file ${options.retract} in the ledger (use a path like Orders/x.csv)`);
+      if (entry.status !== 'loaded') {
+        throw new PipelineError('USAGE', `${entry.path} is ${entry.status}; only a loaded file can be retracted`);
+      }
+      withdraw.push({ fileId: entry.file_id, status: 'retracted', reason: 'retracted by the retract command' });
+    }
+
+    const scan = kind === 'run' ? scanDropFolders(config.dataDir) : { files: [], ignored: [] };
+    const plan = await planBatch(scan.files, ledger);
+    const forceFull = options.rebuild === true || rebuildReason !== undefined;
+    const nothingToDo = plan.newVersions.length === 0 && withdraw.length === 0 && !forceFull;
+
+    let result: BatchResult | undefined;
+    if (nothingToDo) {
+      if (plan.touched.length > 0) {
+        await w.transaction(async () => {
+          for (const t of plan.touched) {
+            await w.run('UPDATE pipeline_files SET size_bytes = $1, mtime = make_timestamp($2::BIGINT) WHERE file_id = $3', [
+              t.file.size, mtimeMicros(t.file), t.fileId,
+            ]);
+          }
+        });
+      }
+    } else {
+      // Read and stage every new file first, outside the transaction: a file
+      // that fails to read is quarantined without aborting the run.
+      let fileId = await nextId(w, 'pipeline_files', 'file_id');
+      const staged: StagedVersion[] = [];
+      for (const v of plan.newVersions) {
+        const id = fileId++;
+        const spec = DATASETS[v.file.dataset];
+        const outcome = await stageFile(w, { fileId: id, runId: 0, path: v.file.path, absPath: v.file.absPath, spec });
+        staged.push({ ...v, fileId: id, outcome });
+      }
+      result = await w.transaction(async () => {
+        for (const t of plan.touched) {
+          await w.run('UPDATE pipeline_files SET size_bytes = $1, mtime = make_timestamp($2::BIGINT) WHERE file_id = $3', [
+            t.file.size, mtimeMicros(t.file), t.fileId,
+          ]);
+        }
+        const r = await applyBatch(w, {
+          kind, window: config.window, newVersions: staged, withdraw, forceFull,
+          note: rebuildReason ? `full recompute: ${rebuildReason}` : undefined,
+        });
+        await recordSqlFiles(w, sql.files);
+        return r;
+      });
+    }
+    if (nothingToDo && sql.modelsChanged.length + sql.stagingChanged.length > 0) {
+      await w.transaction(() => recordSqlFiles(w, sql.files));
+    }
+
+    let filesArchived = 0;
+    if (options.archive && result) {
+      for (const f of result.files.filter((x) => x.status === 'loaded')) {
+        const from = path.join(config.dataDir, f.path);
+        const to = path.join(config.dataDir, 'archive', f.path);
+        fs.mkdirSync(path.dirname(to), { recursive: true });
+        try {
+          fs.renameSync(from, to);
+          filesArchived++;
+        } catch (error) {
+          warnings.push(`could not archive ${f.path}: ${(error as Error).message}`);
+        }
+      }
+    }
+    const resultRows = Number((await w.one<{ n: bigint }>('SELECT count(*) AS n FROM ecommerce_state'))!.n);
+    const files = result?.files ?? [];
+    const sum = (f: (r: FileReport) => number) => files.reduce((a, r) => a + f(r), 0);
+    return {
+      kind,
+      changed: result !== undefined,
+      runId: result?.runId ?? null,
+      strategy: result?.strategy ?? 'none',
+      filesSeen: scan.files.length,
+      filesUnchanged: plan.unchanged + plan.touched.length,
+      filesIgnored: scan.ignored,
+      files,
+      filesWithdrawn: result?.filesWithdrawn ?? 0,
+      filesArchived,
+      rowsRead: sum((f) => f.rowsRead),
+      rowsLoaded: sum((f) => f.rowsLoaded),
+      rowsRejected: sum((f) => f.rowsRejected),
+      keysChanged: result?.keysChanged ?? 0,
+      groupsRecomputed: result?.groupsRecomputed ?? 0,
+      groupsUpserted: result?.groupsUpserted ?? 0,
+      groupsDeleted: result?.groupsDeleted ?? 0,
+      resultRows,
+      rebuildReason,
+      warnings,
+      seconds: (performance.now() - started) / 1000,
+    };
+  });
+}

@@ -1,0 +1,97 @@
+import { renderSql } from '../warehouse/sqlFiles.js';
+import type { Warehouse } from '../warehouse/Warehouse.js';
+
+export interface MetricsChange {
+  groupsRecomputed: number;
+  groupsUpserted: number;
+  groupsDeleted: number;
+}
+
+/** `10 days` -> `INTERVAL '10 days'` (the value was validated by the config schema). */
+export function windowSql(window: string): string {
+  return `INTERVAL '${window.replaceAll("'", "")}'`;
+}
+
+/** Adds the groups the current keyed state puts the changed keys in to the temp table affected_groups. */
+export async function collectAffectedGroups(w: Warehouse, window: string): Promise<void> {
+  await w.run(`
+    INSERT INTO affected_groups
+    SELECT * FROM (${renderSql('marts/affected_groups.sql', { window: windowSql(window) })})
+    EXCEPT SELECT * FROM affected_groups`);
+}
+
+/**
+ * Recomputes the metrics of the groups in scope and applies the difference to
+ * ecommerce_state: changed or new rows get `_version = version`, groups that
+ * lost all their orders are deleted and leave a tombstone with that version.
+ * `full`: every group is in scope. Otherwise the groups in temp table affected_groups.
+ */
+export async function recomputeMetrics(
+  w: Warehouse,
+  opts: { window: string; version: number; full: boolean },
+): Promise<MetricsChange> {
+  const win = windowSql(opts.window);
+  const orders = opts.full
+    ? 'cur_orders'
+    : '(SELECT * FROM cur_orders WHERE Customer_ID IN (SELECT DISTINCT Customer_ID FROM affected_groups))';
+  const metrics = renderSql('marts/ecommerce_metrics.sql', { orders, window: win });
+  await w.run('DROP TABLE IF EXISTS new_metrics');
+  if (opts.full) {
+    await w.run(`CREATE TEMP TABLE new_metrics AS ${metrics}`);
+  } else {
+    await w.run(`
+      CREATE TEMP TABLE new_metrics AS
+      SELECT m.* FROM (${metrics}) m
+      SEMI JOIN affected_groups g ON g.Customer_ID = m.Customer_ID AND g.start_timestamp = m.start_timestamp`);
+  }
+  const scope = opts.full
+    ? 'ecommerce_state'
+    : `(SELECT s.* FROM ecommerce_state s SEMI JOIN affected_groups g
+          ON g.Customer_ID = s.Customer_ID AND g.start_timestamp = s.start_timestamp)`;
+  await w.run('DROP TABLE IF EXISTS changed_groups');
+  await w.run(`
+    CREATE TEMP TABLE changed_groups AS
+    SELECT n.* FROM new_metrics n
+    ANTI JOIN ${scope} s
+      ON s.Customer_ID = n.Customer_ID AND s.start_timestamp = n.start_timestamp
+     AND s.Total_Order_Amount IS NOT DISTINCT FROM n.Total_Order_Amount
+     AND s.Average_Order_Amount IS NOT DISTINCT FROM n.Average_Order_Amount
+     AND s.Order_Count = n.Order_Count
+     AND s.Highest_Order_Amount IS NOT DISTINCT FROM n.Highest_Order_Amount
+     AND s.Lowest_Order_Amount IS NOT DISTINCT FROM n.Lowest_Order_Amount
+     AND s.Total_Quantity_Ordered IS NOT DISTINCT FROM n.Total_Quantity_Ordered
+     AND s.Average_Quantity_Per_Ordered IS NOT DISTINCT FROM n.Average_Quantity_Per_Ordered
+     AND s.Total_Delivery_Distance IS NOT DISTINCT FROM n.Total_Delivery_Distance
+     AND s.Average_Delivery_Distance IS NOT DISTINCT FROM n.Average_Delivery_Distance
+     AND s.Distict_Products = n.Distict_Products
+     AND s.end_timestamp = n.end_timestamp`);
+  await w.run('DROP TABLE IF EXISTS gone_groups');
+  await w.run(`
+    CREATE TEMP TABLE gone_groups AS
+    SELECT s.Customer_ID, s.start_timestamp FROM ${scope} s
+    ANTI JOIN new_metrics n ON n.Customer_ID = s.Customer_ID AND n.start_timestamp = s.start_timestamp`);
+
+  const count = async (table: string) =>
+    Number((await w.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${table}`))!.n);
+  const upserted = await count('changed_groups');
+  const deleted = await count('gone_groups');
+  const recomputed = opts.full ? await count('new_metrics') : await count('affected_groups');
+
+  if (upserted + deleted > 0) {
+    const keysSql = `(SELECT Customer_ID, start_timestamp FROM changed_groups
+                      UNION ALL SELECT Customer_ID, start_timestamp FROM gone_groups)`;
+    const stateEmpty = (await count('ecommerce_state')) === 0;
+    if (!stateEmpty) {
+      await w.run(`
+        DELETE FROM ecommerce_state s USING ${keysSql} k
+        WHERE s.Customer_ID = k.Customer_ID AND s.start_timestamp = k.start_timestamp`);
+    }
+    await w.run(`INSERT INTO ecommerce_state BY NAME SELECT *, ${opts.version} AS _version FROM changed_groups`);
+    await w.run(`
+      DELETE FROM ecommerce_tombstones t USING ${keysSql} k
+      WHERE t.Customer_ID = k.Customer_ID AND t.start_timestamp = k.start_timestamp`);
+    await w.run(`INSERT INTO ecommerce_tombstones SELECT Customer_ID, start_timestamp, ${opts.version} FROM gone_groups`);
+  }
+  for (const t of ['new_metrics', 'changed_groups', 'gone_groups']) await w.run(`DROP TABLE IF EXISTS ${t}`);
+  return { groupsRecomputed: recomputed, groupsUpserted: upserted, groupsDeleted: deleted };
+}

@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { PipelineError } from '../errors/PipelineError.js';
+
+export interface WarehouseOptions {
+  path: string;
+  threads?: number;
+  memoryLimit?: string;
+  readOnly?: boolean;
+}
+
+export type Row = Record<string, unknown>;
+
+/** One open DuckDB warehouse file and the single connection the pipeline uses. */
+export class Warehouse {
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(options: WarehouseOptions): Promise<Warehouse> {
+    if (!options.readOnly) fs.mkdirSync(path.dirname(options.path), { recursive: true });
+    const settings: Record<string, string> = {};
+    if (options.threads) settings.threads = String(options.threads);
+    if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
+    if (options.readOnly) settings.access_mode = 'READ_ONLY';
+    settings.temp_directory = `${options.path}.tmp`;
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(options.path, settings);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (/lock/i.test(message)) {
+        throw new PipelineError(
+          'WAREHOUSE_LOCKED',
+          `the warehouse ${options.path} is in use by another process (${message.split('\n')[0]})`,
+          { cause: error },
+        );
+      }
+      if (options.readOnly && !fs.existsSync(options.path)) {
+        throw new PipelineError('NOT_FOUND', `no warehouse at ${options.path}: run \`pipeline run\` first`);
+      }
+      throw error;
+    }
+    const connection = await instance.connect();
+    return new Warehouse(options.path, instance, connection);
+  }
+
+  async run(sql: string, values?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<void> {
+    await this.connection.run(sql, values);
+  }
+
+  /** Runs a query and returns its rows as plain JS objects (BIGINT as bigint). */
+  async all<T extends Row = Row>(sql: string, values?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, values);
+    return reader.getRowObjectsJS() as T[];
+  }
+
+  async one<T extends Row = Row>(sql: string, values?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<T | undefined> {
+    return (await this.all<T>(sql, values))[0];
+  }
+
+  /** Runs `work` in one transaction: everything or nothing is committed. */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.run('BEGIN TRANSACTION');
+    try {
+      const result = await work();
+      await this.run('COMMIT');
+      return result;
+    } catch (error) {
+      await this.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Opens the warehouse, runs `work`, and always closes it. */
+export async function withWarehouse<T>(options: WarehouseOptions, work: (w: Warehouse) => Promise<T>): Promise<T> {
+  const warehouse = await Warehouse.open(options);
+  try {
+    return await work(warehouse);
+  } finally {
+    warehouse.close();
+  }
+}
+
+/** Quotes an identifier for DuckDB SQL. */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quotes a string literal for DuckDB SQL. */
+export function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
