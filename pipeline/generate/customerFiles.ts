@@ -4,10 +4,10 @@
  */
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { copyQueryToFile, partPath, sqlPath } from './copyToFile.js';
+import { copyQueryToFile, hiddenSibling, publish, sqlPath, type PendingWrite } from './copyToFile.js';
 import type { CustomerFilePlan } from './filePlan.js';
 
 /**
@@ -64,27 +64,29 @@ async function ndjsonToPrettyArray(src: string, dest: string): Promise<void> {
   await once(out, 'finish');
 }
 
-export async function writeCustomerFile(conn: DuckDBConnection, plan: CustomerFilePlan, finalPath: string): Promise<void> {
+export async function writeCustomerFile(
+  conn: DuckDBConnection,
+  plan: CustomerFilePlan,
+  finalPath: string,
+): Promise<PendingWrite> {
   const query = customerQuery(plan);
   switch (plan.format) {
     case 'ndjson':
-      await copyQueryToFile(conn, query, finalPath, 'FORMAT json');
-      return;
+      return copyQueryToFile(conn, query, finalPath, 'FORMAT json', false);
     case 'array-gzip':
-      await copyQueryToFile(conn, query, finalPath, 'FORMAT json, ARRAY true, COMPRESSION gzip');
-      return;
+      return copyQueryToFile(conn, query, finalPath, 'FORMAT json, ARRAY true', true);
     case 'pretty-array': {
-      const ndjson = partPath(finalPath, '.ndjson.tmp');
-      const tmp = partPath(finalPath);
+      const ndjson = hiddenSibling(finalPath, '.ndjson.tmp');
+      const pretty = hiddenSibling(finalPath, '.raw.tmp');
       try {
         await conn.run(`COPY (${query}) TO ${sqlPath(ndjson)} (FORMAT json)`);
-        await ndjsonToPrettyArray(ndjson, tmp);
-        await rename(tmp, finalPath);
+        await ndjsonToPrettyArray(ndjson, pretty);
+        await publish(pretty, finalPath, false);
       } finally {
         await rm(ndjson, { force: true });
-        await rm(tmp, { force: true });
+        await rm(pretty, { force: true });
       }
-      return;
+      return { finished: Promise.resolve() };
     }
   }
 }

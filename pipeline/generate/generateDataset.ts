@@ -80,20 +80,23 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
       await conn.run(stmt);
     }
 
+    const pending: Promise<void>[] = [];
     for (const [seq, file] of plan.entries()) {
       const finalPath = path.join(outDir, ...file.relPath.split('/'));
-      if (file.kind === 'csv') {
-        const compression = file.gzip ? 'gzip' : 'none';
-        await copyQueryToFile(conn, csvQuery(file), finalPath,
-          `FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"', COMPRESSION ${compression}`);
-      } else {
-        await writeCustomerFile(conn, file, finalPath);
-      }
-      const mtime = new Date(FIRST_MTIME_MS + seq * 60_000);
-      await utimes(finalPath, mtime, mtime);
-      const { size } = await stat(finalPath);
-      report.files.push({ path: finalPath, dataset: file.dataset, rows: file.to - file.from, bytes: size });
+      const write = file.kind === 'csv'
+        ? await copyQueryToFile(conn, csvQuery(file), finalPath, `FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"'`, file.gzip)
+        : await writeCustomerFile(conn, file, finalPath);
+      const entry = { path: finalPath, dataset: file.dataset, rows: file.to - file.from, bytes: 0 };
+      report.files.push(entry);
+      const done = write.finished.then(async () => {
+        const mtime = new Date(FIRST_MTIME_MS + seq * 60_000);
+        await utimes(finalPath, mtime, mtime);
+        entry.bytes = (await stat(finalPath)).size;
+      });
+      done.catch(() => undefined);
+      pending.push(done);
     }
+    await Promise.all(pending);
   } finally {
     conn.closeSync();
     instance.closeSync();

@@ -1,5 +1,6 @@
 import type { DatasetSpec } from './datasets.js';
-import { literal, type Warehouse } from '../warehouse/Warehouse.js';
+import { ident, literal, type Warehouse } from '../warehouse/Warehouse.js';
+import { normalizeColumnName } from './normalizeColumnName.js';
 
 /**
  * Reads one file, every value as text, into the temp table `incoming_raw`
@@ -41,7 +42,19 @@ export async function readIncoming(w: Warehouse, spec: DatasetSpec, absPath: str
       const keys = await w.all<{ k: string }>(
         `SELECT DISTINCT unnest(json_keys(json)) AS k FROM incoming_json WHERE json_type(json) = 'OBJECT' ORDER BY k`,
       );
-      const cols = keys.map((r) => `json ->> ${literal(r.k)} AS "${r.k.replaceAll('"', '""')}"`);
+      // JSON records are schemaless one by one: keys that mean the same column
+      // (e.g. "Number of employees" / "Number of Employees") are coalesced.
+      const groups = new Map<string, string[]>();
+      for (const { k } of keys) {
+        const name = normalizeColumnName(spec, k);
+        const lower = name.toLowerCase();
+        groups.set(lower, [...(groups.get(lower) ?? []), k]);
+      }
+      const cols = [...groups.values()].map((ks) => {
+        const exprs = ks.map((k) => `json ->> ${literal(k)}`);
+        const value = exprs.length === 1 ? exprs[0]! : `coalesce(${exprs.join(', ')})`;
+        return `${value} AS ${ident(normalizeColumnName(spec, ks[0]!))}`;
+      });
       await w.run(`
         CREATE TEMP TABLE incoming_raw AS
         SELECT ${cols.length ? cols.join(', ') : 'NULL::VARCHAR AS "Customer_ID"'}, json_type(json) = 'OBJECT' AS _is_object,

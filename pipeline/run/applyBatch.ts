@@ -34,6 +34,8 @@ export interface BatchInput {
   withdraw: { fileId: number; status: 'retracted'; reason: string }[];
   /** Recompute everything from the raw tables instead of only what changed. */
   forceFull: boolean;
+  /** Share of changed keys above which a full recompute is used (default 0.3). */
+  fullRecomputeShare?: number;
   note?: string;
 }
 
@@ -136,7 +138,7 @@ export async function applyBatch(w: Warehouse, input: BatchInput): Promise<Batch
     await w.run(`CREATE OR REPLACE TEMP TABLE ${spec.changedKeys} AS SELECT DISTINCT key FROM ${spec.changedKeys}`);
     keysChanged += await count(w, `SELECT count(*) AS n FROM ${spec.changedKeys}`);
   }
-  const full = fullFromStart || keysChanged > FULL_RECOMPUTE_SHARE * stateRows;
+  const full = fullFromStart || keysChanged > (input.fullRecomputeShare ?? FULL_RECOMPUTE_SHARE) * stateRows;
   const window = input.window;
 
   if (!full) await collectAffectedGroups(w, window); // groups as they were

@@ -18,6 +18,11 @@ export interface RunOptions {
   rebuild?: boolean;
   /** Withdraw this file's records (the `retract` command); path relative to the data dir. */
   retract?: string;
+  /**
+   * Share of changed keys (of the keyed state) above which a full recompute is
+   * cheaper than the incremental path; both give the same result. Default 0.3.
+   */
+  fullRecomputeShare?: number;
 }
 
 export interface RunReport {
@@ -127,6 +132,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
         }
         const r = await applyBatch(w, {
           kind, window: config.window, newVersions: staged, withdraw, forceFull,
+          fullRecomputeShare: options.fullRecomputeShare,
           note: rebuildReason ? `full recompute: ${rebuildReason}` : undefined,
         });
         await recordSqlFiles(w, sql.files);
