@@ -12,9 +12,12 @@ export interface CsvColumn {
 
 export type CsvVersion = 1 | 2 | 3;
 
-const TS_SPACE = `'%Y-%m-%d %H:%M:%S'`;
-const TS_T = `'%Y-%m-%dT%H:%M:%S'`;
-const TS_T_MILLIS = `'%Y-%m-%dT%H:%M:%S.%g'`;
+/** `2024-03-05 14:22:07` (a cast is several times faster than strftime). */
+const tsSpace = (ts: string): string => `date_trunc('second', ${ts})::VARCHAR`;
+/** `2024-03-05T14:22:07` */
+const tsT = (ts: string): string => `replace(date_trunc('second', ${ts})::VARCHAR, ' ', 'T')`;
+/** `2024-03-05T14:22:07.123`, always three fractional digits. */
+const tsTMillis = (ts: string): string => `strftime(${ts}, '%Y-%m-%dT%H:%M:%S.%g')`;
 
 /**
  * Orders.
@@ -27,14 +30,14 @@ export const ORDER_VERSIONS: Record<CsvVersion, CsvColumn[]> = {
   1: [
     { name: 'Order ID', sql: 'order_id_by_market(i)' },
     { name: 'Customer ID', sql: 'cust_of(i)' },
-    { name: 'Order Time', sql: `strftime(order_ts(i), ${TS_SPACE})` },
+    { name: 'Order Time', sql: tsSpace('order_ts(i)') },
     { name: 'SKU', sql: 'sku(i)' },
     { name: 'Quantity', sql: 'qty(i)' },
     { name: 'Order Total', sql: 'order_total(i)' },
   ],
   2: [
     { name: 'Order ID', sql: 'order_id_by_market(i)' },
-    { name: 'Order Time', sql: `strftime(order_ts(i), ${TS_T_MILLIS})` },
+    { name: 'Order Time', sql: tsTMillis('order_ts(i)') },
     { name: 'Customer ID', sql: 'cust_of(i)' },
     { name: 'SKU', sql: 'sku(i)' },
     { name: 'Order Total', sql: 'order_total(i)' },
@@ -45,7 +48,7 @@ export const ORDER_VERSIONS: Record<CsvVersion, CsvColumn[]> = {
   3: [
     { name: 'Order ID', sql: 'order_id_by_market(i)' },
     { name: 'Customer ID', sql: 'cust_of(i)' },
-    { name: 'Order Time', sql: `strftime(order_ts(i), ${TS_T})` },
+    { name: 'Order Time', sql: tsT('order_ts(i)') },
     { name: 'SKU', sql: 'sku(i)' },
     { name: 'Quantity', sql: 'qty(i)' },
     { name: 'Order Total', sql: 'order_total(i)' },
@@ -66,21 +69,21 @@ export const ORDER_VERSIONS: Record<CsvVersion, CsvColumn[]> = {
 export const DELIVERY_VERSIONS: Record<CsvVersion, CsvColumn[]> = {
   1: [
     { name: 'Order ID', sql: 'order_id_plain(i)' },
-    { name: 'Delivery Time', sql: `strftime(delivery_ts(i), ${TS_SPACE})` },
+    { name: 'Delivery Time', sql: tsSpace('delivery_ts(i)') },
     { name: 'Distance(m)', sql: 'distance_m(i)' },
   ],
   2: [
     { name: 'Order ID', sql: 'order_id_by_market(i)' },
     { name: 'Driver ID', sql: 'driver_id(i)' },
     { name: 'Distance (m)', sql: 'distance_m(i)' },
-    { name: 'Delivery Time', sql: `strftime(delivery_ts(i), ${TS_SPACE})` },
+    { name: 'Delivery Time', sql: tsSpace('delivery_ts(i)') },
     { name: 'Delivery Status', sql: 'delivery_status(i)' },
   ],
   3: [
     { name: 'Order ID', sql: 'order_id_mixed(i)' },
     { name: 'Delivery Status', sql: 'delivery_status(i)' },
     { name: 'Distance_m', sql: 'distance_m(i)' },
-    { name: 'Delivery Time', sql: `strftime(delivery_ts(i), ${TS_T})` },
+    { name: 'Delivery Time', sql: tsT('delivery_ts(i)') },
     { name: 'Driver ID', sql: 'driver_id(i)' },
     { name: 'Discount', sql: 'money(delivery_discount_cents(i))' },
     { name: 'Tip', sql: 'money(delivery_tip_cents(i))' },

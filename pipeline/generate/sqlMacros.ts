@@ -100,7 +100,7 @@ export function macroStatements(p: MacroParams): string[] {
     `CREATE OR REPLACE MACRO qty(i) AS (1 + floor(10 * u(i, 5) * u(i, 5)))::INTEGER`,
     `CREATE OR REPLACE MACRO sku_no(i) AS (1 + floor(${SKU_COUNT} * u(i, 6) * (0.25 + 0.75 * u(i, 6))))::BIGINT`,
     `CREATE OR REPLACE MACRO sku(i) AS (
-        (['GRC', 'BEV', 'HOM', 'ELC', 'PHR', 'BAK'])[1 + sku_no(i) % 6] || '-' || lpad(sku_no(i)::VARCHAR, 5, '0'))`,
+        (['GRC-', 'BEV-', 'HOM-', 'ELC-', 'PHR-', 'BAK-'])[1 + sku_no(i) % 6] || substr((100000 + sku_no(i))::VARCHAR, 2))`,
     // Unit price 0.99 .. 49.98 per SKU.
     `CREATE OR REPLACE MACRO unit_cents(s) AS (99 + h(s, 7) % 4900)::BIGINT`,
     `CREATE OR REPLACE MACRO subtotal_cents(i) AS (qty(i) * unit_cents(sku_no(i)))`,
