@@ -11,5 +11,5 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 
 export async function gzipFile(src: string, dest: string): Promise<void> {
-  await pipeline(createReadStream(src), createGzip({ level: 1 }), createWriteStream(dest));
+  await pipeline(createReadStream(src), createGzip({ level: 6 }), createWriteStream(dest));
 }

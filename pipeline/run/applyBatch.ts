@@ -3,6 +3,7 @@ import { loadStagedFile, type StageOutcome } from '../ingest/ingestFile.js';
 import { collectAffectedGroups, recomputeMetrics } from '../transform/recomputeMetrics.js';
 import { refreshKeyedState } from '../transform/refreshKeyedState.js';
 import { literal, type Warehouse } from '../warehouse/Warehouse.js';
+import { crashPoint } from './crashPoint.js';
 import { nextId } from './ledger.js';
 import { mtimeMicros, type NewVersion } from './planBatch.js';
 
@@ -131,6 +132,8 @@ export async function applyBatch(w: Warehouse, input: BatchInput): Promise<Batch
       await w.run(`INSERT INTO ${spec.changedKeys} SELECT DISTINCT ${spec.key} FROM ${spec.rawTable} WHERE _file_id = ${id}`);
     }
   }
+
+  crashPoint('after-ingest');
 
   // 3. Decide: only the touched keys, or everything.
   let keysChanged = 0;

@@ -8,6 +8,7 @@ import { Warehouse, withWarehouse } from '../warehouse/Warehouse.js';
 import { stageFile } from '../ingest/ingestFile.js';
 import { DATASETS } from '../ingest/datasets.js';
 import { applyBatch, type BatchInput, type BatchResult, type FileReport, type StagedVersion } from './applyBatch.js';
+import { crashPoint } from './crashPoint.js';
 import { latestLedgerEntries, nextId } from './ledger.js';
 import { mtimeMicros, planBatch } from './planBatch.js';
 
@@ -124,6 +125,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
         const outcome = await stageFile(w, { fileId: id, runId: 0, path: v.file.path, absPath: v.file.absPath, spec });
         staged.push({ ...v, fileId: id, outcome });
       }
+      crashPoint('after-stage');
       result = await w.transaction(async () => {
         for (const t of plan.touched) {
           await w.run('UPDATE pipeline_files SET size_bytes = $1, mtime = make_timestamp($2::BIGINT) WHERE file_id = $3', [
@@ -136,21 +138,27 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
           note: rebuildReason ? `full recompute: ${rebuildReason}` : undefined,
         });
         await recordSqlFiles(w, sql.files);
+        crashPoint('before-commit');
         return r;
       });
+      crashPoint('after-commit');
     }
     if (nothingToDo && sql.modelsChanged.length + sql.stagingChanged.length > 0) {
       await w.transaction(() => recordSqlFiles(w, sql.files));
     }
 
     let filesArchived = 0;
-    if (options.archive && result) {
-      for (const f of result.files.filter((x) => x.status === 'loaded')) {
-        const from = path.join(config.dataDir, f.path);
+    if (options.archive && kind === 'run') {
+      // Every file whose current version is loaded and still in a drop folder
+      // (also those a crash after the commit left behind), never before the commit.
+      const after = await latestLedgerEntries(w);
+      for (const f of scan.files) {
+        const entry = after.get(f.path);
+        if (!entry || entry.status !== 'loaded' || entry.size_bytes !== f.size || entry.mtime_us !== mtimeMicros(f)) continue;
         const to = path.join(config.dataDir, 'archive', f.path);
         fs.mkdirSync(path.dirname(to), { recursive: true });
         try {
-          fs.renameSync(from, to);
+          fs.renameSync(f.absPath, to);
           filesArchived++;
         } catch (error) {
           warnings.push(`could not archive ${f.path}: ${(error as Error).message}`);

@@ -1,0 +1,10 @@
+/**
+ * Named points where a run can be made to die, for the crash-safety tests:
+ * PIPELINE_CRASH_AT=<name> kills the process with SIGKILL right there, exactly
+ * as `kill -9` would. Unset (always, outside tests), it does nothing.
+ */
+export type CrashPointName = 'after-stage' | 'after-ingest' | 'before-commit' | 'after-commit';
+
+export function crashPoint(name: CrashPointName): void {
+  if (process.env.PIPELINE_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');
+}
