@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeWorkspace, type Workspace } from './support/fixtures.js';
+
+const HEADER = 'Order ID,Customer ID,Order Time,SKU,Quantity,Order Total';
+
+function ordersFile(from: number, count: number, customer: (i: number) => number): string {
+  const lines = [HEADER];
+  for (let i = from; i < from + count; i++) {
+    lines.push(`${i},${customer(i)},2024-03-${String(1 + (i % 28)).padStart(2, '0')} 10:00:00,S${i % 7},1,${(i % 50) + 1}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function deliveriesFile(from: number, count: number): string {
+  const lines = ['Order ID,Distance(m)'];
+  for (let i = from; i < from + count; i++) lines.push(`${i},${i % 900}`);
+  return lines.join('\n') + '\n';
+}
+
+describe('incremental cost is proportional to the change (counted, not timed)', () => {
+  let ws: Workspace;
+  afterEach(() => ws?.cleanup());
+
+  it('a run with one new small file reads only that file and recomputes only its groups', async () => {
+    ws = makeWorkspace('cost');
+    const customers = Array.from({ length: 200 }, (_, i) => `{"Customer ID": ${i + 1}}`).join('\n');
+    ws.write('Customers/c.ndjson', customers + '\n');
+    for (let f = 0; f < 20; f++) {
+      ws.write(`Orders/o${f}.csv`, ordersFile(f * 1000, 1000, (i) => 1 + (i % 200)));
+      ws.write(`Deliveries/d${f}.csv`, deliveriesFile(f * 1000, 1000));
+    }
+    const first = await ws.run();
+    expect(first.rowsRead).toBe(40_200);
+    const before = await ws.query<{ n: number }>('SELECT count(*) AS n FROM ecommerce');
+
+    // one small file: 5 new orders of customers 7 and 8, whose deliveries are already there? no: new ids + deliveries
+    ws.write('Orders/late.csv', ordersFile(100_000, 5, (i) => (i % 2 === 0 ? 7 : 8)));
+    ws.write('Deliveries/late.csv', deliveriesFile(100_000, 5));
+    const second = await ws.run();
+    expect(second.strategy).toBe('incremental');
+    expect(second.files.map((f) => f.path).sort()).toEqual(['Deliveries/late.csv', 'Orders/late.csv']);
+    expect(second.rowsRead).toBe(10);
+    expect(second.keysChanged).toBe(10); // 5 order keys + 5 delivery keys
+    // only windows of customers 7 and 8 on the touched days can change
+    expect(second.groupsRecomputed).toBeLessThanOrEqual(10);
+    expect(second.groupsUpserted).toBeGreaterThan(0);
+    expect(second.groupsUpserted).toBeLessThanOrEqual(second.groupsRecomputed);
+    const after = await ws.query<{ n: number }>('SELECT count(*) AS n FROM ecommerce');
+    expect(after[0]!.n).toBeGreaterThanOrEqual(before[0]!.n);
+    // the rows the run changed carry its version; nothing else does
+    const changed = await ws.query<{ Customer_ID: number }>(
+      `SELECT DISTINCT Customer_ID FROM ecommerce_state WHERE _version = ${second.runId} ORDER BY 1`,
+    );
+    expect(changed.map((r) => r.Customer_ID).every((c) => c === 7 || c === 8)).toBe(true);
+  });
+
+  it('a rerun with no new files is a no-op: no version, no file read, nothing changed', async () => {
+    ws = makeWorkspace('noop');
+    ws.write('Orders/o.csv', ordersFile(1, 10, () => 1));
+    ws.write('Deliveries/d.csv', deliveriesFile(1, 10));
+    ws.write('Customers/c.json', '[{"Customer ID": 1}]');
+    await ws.run();
+    const state = await ws.query('SELECT * FROM ecommerce_state ORDER BY ALL');
+    const again = await ws.run();
+    expect(again).toMatchObject({ changed: false, runId: null, files: [], rowsRead: 0, groupsRecomputed: 0 });
+    expect(await ws.query('SELECT max(run_id) AS v FROM pipeline_runs')).toEqual([{ v: 1 }]);
+    expect(await ws.query('SELECT * FROM ecommerce_state ORDER BY ALL')).toEqual(state);
+  });
+
+  it('a file copied under a new name is recognised and reported, not double-counted', async () => {
+    ws = makeWorkspace('copy');
+    const content = ordersFile(1, 10, () => 1);
+    ws.write('Orders/o.csv', content);
+    ws.write('Deliveries/d.csv', deliveriesFile(1, 10));
+    ws.write('Customers/c.json', '[{"Customer ID": 1}]');
+    await ws.run();
+    const before = await ws.query('SELECT * FROM ecommerce ORDER BY ALL');
+    ws.write('Orders/o_copy.csv', content);
+    const r = await ws.run();
+    expect(r.files).toMatchObject([{ path: 'Orders/o_copy.csv', duplicateOf: 'Orders/o.csv', status: 'loaded' }]);
+    expect(r.groupsUpserted).toBe(0);
+    expect(await ws.query('SELECT * FROM ecommerce ORDER BY ALL')).toEqual(before);
+  });
+
+  it('a rewritten file withdraws its old rows: removed keys fall back to older files or disappear, emptied groups leave tombstones', async () => {
+    ws = makeWorkspace('rewrite');
+    ws.write('Orders/old.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n`);
+    ws.write('Orders/new.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,99\n2,2,2024-04-01 10:00:00,A,1,5\n`);
+    ws.write('Deliveries/d.csv', 'Order ID,Distance(m)\n1,1\n2,2\n');
+    ws.write('Customers/c.json', '[{"Customer ID": 1}, {"Customer ID": 2}]');
+    await ws.run();
+    expect(await ws.query('SELECT Customer_ID, Total_Order_Amount FROM ecommerce ORDER BY 1')).toEqual([
+      { Customer_ID: 1, Total_Order_Amount: 99 },
+      { Customer_ID: 2, Total_Order_Amount: 5 },
+    ]);
+    ws.write('Orders/new.csv', `${HEADER}\n`); // rewritten: holds no keys any more
+    const r = await ws.run({ fullRecomputeShare: Infinity });
+    expect(r).toMatchObject({ strategy: 'incremental', filesWithdrawn: 1, groupsDeleted: 1, groupsUpserted: 1 });
+    expect(await ws.query('SELECT Customer_ID, Total_Order_Amount FROM ecommerce ORDER BY 1')).toEqual([
+      { Customer_ID: 1, Total_Order_Amount: 10 }, // fell back to old.csv
+    ]);
+    expect(await ws.query(`SELECT Customer_ID, _version FROM ecommerce_tombstones`)).toEqual([{ Customer_ID: 2, _version: r.runId }]);
+  });
+});
