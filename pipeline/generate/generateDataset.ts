@@ -6,7 +6,8 @@
  *
  * Every value is a pure function of (seed, row index) computed inside DuckDB
  * (see sqlMacros.ts), so the same options give byte-identical files with the
- * same DuckDB version. Files are written under a hidden `.name.part` name and
+ * same DuckDB version and zlib build (gzip is Node's, see gzipFile.ts).
+ * Files are written under hidden `.name.*` names and
  * renamed into place, then given fixed modification times that follow the
  * arrival order of the plan (see filePlan.ts).
  */

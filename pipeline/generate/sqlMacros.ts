@@ -25,7 +25,7 @@ export interface MacroParams {
 
 /** First order number; order index i has number FIRST_ORDER_NO + i. */
 export const FIRST_ORDER_NO = 100001;
-/** Number of distinct SKU codes. */
+/** Number of distinct SKU codes (at most 99999: codes have five digits). */
 export const SKU_COUNT = 3000;
 /** Orders are spread over the 366 days of 2024 (naive UTC). */
 const EPOCH_MS_2024 = 1704067200000;

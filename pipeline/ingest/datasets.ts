@@ -14,6 +14,12 @@ export interface DatasetSpec {
   required: string[];
   /** Known columns (typed by the staging SQL), required first. */
   known: string[];
+  /**
+   * How the CSV reader parses known columns (anything else is read as text);
+   * a value that does not parse is a rejected row. JSON values are read as
+   * text and cast by the staging SQL.
+   */
+  parseTypes: Record<string, string>;
   /** Normalised, lower-cased name -> canonical name (aliases and renames). */
   aliases: Record<string, string>;
   rawTable: string;
@@ -36,6 +42,10 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
       'Order_ID', 'Customer_ID', 'Order_Time', 'SKU', 'Quantity', 'Order_Total',
       'Order_Discount', 'Order_Tip', 'Payment_Method',
     ],
+    parseTypes: {
+      Customer_ID: 'INTEGER', Order_Time: 'TIMESTAMP', Quantity: 'DOUBLE', Order_Total: 'DOUBLE',
+      Order_Discount: 'DOUBLE', Order_Tip: 'DOUBLE',
+    },
     aliases: { discount: 'Order_Discount', tip: 'Order_Tip' },
     rawTable: 'raw_orders',
     stateTable: 'cur_orders',
@@ -51,6 +61,7 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
     key: 'Order_ID',
     required: ['Order_ID', 'Distance_m'],
     known: ['Order_ID', 'Distance_m', 'Delivery_Time', 'Driver_ID', 'Delivery_Status', 'Discount', 'Tip'],
+    parseTypes: { Distance_m: 'DOUBLE', Discount: 'DOUBLE', Tip: 'DOUBLE' },
     aliases: { 'distance(m)': 'Distance_m', 'distance_(m)': 'Distance_m', distance_m: 'Distance_m' },
     rawTable: 'raw_deliveries',
     stateTable: 'cur_deliveries',
@@ -66,6 +77,7 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
     key: 'Customer_ID',
     required: ['Customer_ID'],
     known: ['Customer_ID', 'Customer_Name', 'Market', 'Signup_Date', 'Number_of_Employees'],
+    parseTypes: {},
     aliases: {},
     rawTable: 'raw_customers',
     stateTable: 'cur_customers',

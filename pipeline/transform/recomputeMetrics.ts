@@ -35,6 +35,15 @@ export async function recomputeMetrics(
     ? 'cur_orders'
     : '(SELECT * FROM cur_orders WHERE Customer_ID IN (SELECT DISTINCT Customer_ID FROM affected_groups))';
   const metrics = renderSql('marts/ecommerce_metrics.sql', { orders, window: win });
+  const count = async (table: string) =>
+    Number((await w.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${table}`))!.n);
+  if (opts.full && (await count('ecommerce_state')) === 0) {
+    // First build: nothing to compare with, so the result goes straight in.
+    await w.run(`INSERT INTO ecommerce_state BY NAME SELECT *, ${opts.version} AS _version FROM (${metrics})`);
+    await w.run('DELETE FROM ecommerce_tombstones');
+    const n = await count('ecommerce_state');
+    return { groupsRecomputed: n, groupsUpserted: n, groupsDeleted: 0 };
+  }
   await w.run('DROP TABLE IF EXISTS new_metrics');
   if (opts.full) {
     await w.run(`CREATE TEMP TABLE new_metrics AS ${metrics}`);
@@ -71,8 +80,6 @@ export async function recomputeMetrics(
     SELECT s.Customer_ID, s.start_timestamp FROM ${scope} s
     ANTI JOIN new_metrics n ON n.Customer_ID = s.Customer_ID AND n.start_timestamp = s.start_timestamp`);
 
-  const count = async (table: string) =>
-    Number((await w.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${table}`))!.n);
   const upserted = await count('changed_groups');
   const deleted = await count('gone_groups');
   const recomputed = opts.full ? await count('new_metrics') : await count('affected_groups');

@@ -12,6 +12,14 @@ export interface WarehouseOptions {
 
 export type Row = Record<string, unknown>;
 
+/** PIPELINE_PROFILE=1 prints every statement slower than 20 ms to stderr. */
+const PROFILE = process.env.PIPELINE_PROFILE === '1';
+
+function profile(sql: string, t0: number): void {
+  const ms = performance.now() - t0;
+  if (ms >= 20) process.stderr.write(`[profile] ${ms.toFixed(0).padStart(6)} ms  ${sql.replace(/\s+/g, ' ').trim().slice(0, 110)}\n`);
+}
+
 /** One open DuckDB warehouse file and the single connection the pipeline uses. */
 export class Warehouse {
   private constructor(
@@ -49,12 +57,16 @@ export class Warehouse {
   }
 
   async run(sql: string, values?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<void> {
+    const t0 = PROFILE ? performance.now() : 0;
     await this.connection.run(sql, values);
+    if (PROFILE) profile(sql, t0);
   }
 
   /** Runs a query and returns its rows as plain JS objects (BIGINT as bigint). */
   async all<T extends Row = Row>(sql: string, values?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<T[]> {
+    const t0 = PROFILE ? performance.now() : 0;
     const reader = await this.connection.runAndReadAll(sql, values);
+    if (PROFILE) profile(sql, t0);
     return reader.getRowObjectsJS() as T[];
   }
 

@@ -104,39 +104,32 @@ CREATE TABLE raw_customers (
     Number_of_Employees BIGINT
 );
 
--- Keyed current state: one row per key, the record of the most recent file
--- version holding it (last row within a file wins).
+-- Keyed current state: one row per key, pointing at the raw row of the most
+-- recent file version holding it (last row within a file wins). Only the columns
+-- the metrics use are kept here; current_orders / current_deliveries /
+-- current_customers below show the whole current record.
 CREATE TABLE cur_orders (
-    Order_ID       BIGINT    NOT NULL,
-    Customer_ID    INTEGER   NOT NULL,
-    Order_Time     TIMESTAMP NOT NULL,
-    SKU            VARCHAR   NOT NULL,
-    Quantity       BIGINT    NOT NULL,
-    Order_Total    DOUBLE    NOT NULL,
-    Order_Discount DOUBLE,
-    Order_Tip      DOUBLE,
-    Payment_Method VARCHAR,
-    _file_id       INTEGER   NOT NULL
+    Order_ID    BIGINT    NOT NULL,
+    Customer_ID INTEGER   NOT NULL,
+    Order_Time  TIMESTAMP NOT NULL,
+    SKU         VARCHAR   NOT NULL,
+    Quantity    BIGINT    NOT NULL,
+    Order_Total DOUBLE    NOT NULL,
+    _file_id    INTEGER   NOT NULL,
+    _row        BIGINT    NOT NULL
 );
 
 CREATE TABLE cur_deliveries (
-    Order_ID        BIGINT  NOT NULL,
-    Distance_m      DOUBLE  NOT NULL,
-    Delivery_Time   VARCHAR,
-    Driver_ID       VARCHAR,
-    Delivery_Status VARCHAR,
-    Discount        DOUBLE,
-    Tip             DOUBLE,
-    _file_id        INTEGER NOT NULL
+    Order_ID   BIGINT  NOT NULL,
+    Distance_m DOUBLE  NOT NULL,
+    _file_id   INTEGER NOT NULL,
+    _row       BIGINT  NOT NULL
 );
 
 CREATE TABLE cur_customers (
-    Customer_ID         INTEGER NOT NULL,
-    Customer_Name       VARCHAR,
-    Market              VARCHAR,
-    Signup_Date         VARCHAR,
-    Number_of_Employees BIGINT,
-    _file_id            INTEGER NOT NULL
+    Customer_ID INTEGER NOT NULL,
+    _file_id    INTEGER NOT NULL,
+    _row        BIGINT  NOT NULL
 );
 
 -- The result with the version (run_id) that last changed each row.
@@ -172,7 +165,12 @@ SELECT Customer_ID, Total_Order_Amount, Average_Order_Amount, Order_Count,
        Average_Delivery_Distance, Distict_Products, start_timestamp, end_timestamp
 FROM ecommerce_state;
 
--- Raw rows with the file they came from, for exploration.
-CREATE VIEW loaded_files AS
-SELECT dataset, path, status, rows_read, rows_loaded, rows_rejected, reason, mtime, file_id
-FROM pipeline_files;
+-- The whole current record per key (every column any file version had).
+CREATE VIEW current_orders AS
+SELECT r.* FROM cur_orders c JOIN raw_orders r USING (_file_id, _row);
+
+CREATE VIEW current_deliveries AS
+SELECT r.* FROM cur_deliveries c JOIN raw_deliveries r USING (_file_id, _row);
+
+CREATE VIEW current_customers AS
+SELECT r.* FROM cur_customers c JOIN raw_customers r USING (_file_id, _row);

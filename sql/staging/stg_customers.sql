@@ -1,6 +1,6 @@
 -- Staging for one Customers file: rename, cast and normalise only.
 -- Input: relation `incoming` (one JSON record per row, every value as VARCHAR;
--- `Number of employees` already matched to Number_of_Employees; _row = record order).
+-- `Number of employees` already matched to Number_of_Employees; rows in record order).
 WITH trimmed AS (
     SELECT * REPLACE (
         nullif(trim(Customer_ID), '')         AS Customer_ID,

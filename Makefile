@@ -1,0 +1,46 @@
+# Two commands on a fresh machine (Node 20+, make, a C toolchain):
+#   make pipeline   - install, build, run the pipeline on the shipped sample data
+#   make test       - install, build, run the whole test suite
+SHELL := /bin/bash
+NODE_MODULES := node_modules/.install-stamp
+PIPELINE := node bin/pipeline.js
+
+.PHONY: install build pipeline run test bench bench-incremental status sql check clean
+
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(NODE_MODULES)
+
+build: install
+	npx tsc -p tsconfig.json
+
+pipeline: build
+	$(PIPELINE) run
+	@echo
+	$(PIPELINE) sql "select * from ecommerce order by Total_Order_Amount desc limit 5"
+
+run: pipeline
+
+status: build
+	$(PIPELINE) status
+
+sql: build
+	$(PIPELINE) sql
+
+check: build
+	$(PIPELINE) check
+
+test: build
+	npx vitest run
+
+# Benchmarks: BENCH_ORDERS=10000000 make bench
+bench: build
+	node dist/bench/benchFullBuild.js
+
+bench-incremental: build
+	node dist/bench/benchIncremental.js
+
+clean:
+	rm -rf dist warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/*.tmp bench/out
