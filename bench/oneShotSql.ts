@@ -24,7 +24,9 @@ deliveries_raw AS (
 ),
 deliveries AS (
     SELECT CAST(regexp_extract("Order ID", '^(?:YR-)?([0-9]+)(?:,0)?$', 1) AS BIGINT) AS order_id,
-           arg_max(CAST(coalesce(COLUMNS('^Distance') ) AS DOUBLE), filename) AS distance
+           -- *COLUMNS unpacks the matching columns into coalesce's arguments; a bare
+           -- COLUMNS() would instead yield one output column per spelling, all named distance.
+           arg_max(CAST(coalesce(*COLUMNS('^Distance')) AS DOUBLE), filename) AS distance
     FROM deliveries_raw GROUP BY 1
 ),
 customers AS (

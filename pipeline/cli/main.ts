@@ -3,7 +3,9 @@ import { hideBin } from 'yargs/helpers';
 import { EXIT_CODES, PipelineError } from '../errors/PipelineError.js';
 import { maskSecrets } from '../errors/maskSecrets.js';
 import { checkCommand } from './commands/checkCommand.js';
+import { exportCommand } from './commands/exportCommand.js';
 import { generateCommand } from './commands/generateCommand.js';
+import { postgresCommand } from './commands/postgresCommand.js';
 import { rebuildCommand, retractCommand, runCommand } from './commands/runCommand.js';
 import { sqlCommand } from './commands/sqlCommand.js';
 import { statusCommand } from './commands/statusCommand.js';
@@ -25,6 +27,8 @@ try {
     .command(runCommand)
     .command(rebuildCommand)
     .command(retractCommand)
+    .command(exportCommand)
+    .command(postgresCommand)
     .command(sqlCommand)
     .command(statusCommand)
     .command(checkCommand)

@@ -7,6 +7,7 @@ export type PipelineErrorCode =
   | 'WAREHOUSE_LOCKED'
   | 'NOT_FOUND'
   | 'POSTGRES_UNAVAILABLE'
+  | 'POSTGRES_TABLE_INCOMPATIBLE'
   | 'INTERNAL';
 
 export const EXIT_CODES = {
@@ -29,7 +30,7 @@ export class PipelineError extends Error {
     this.exitCode =
       code === 'CONFIG_INVALID' || code === 'USAGE'
         ? EXIT_CODES.usage
-        : code === 'POSTGRES_UNAVAILABLE'
+        : code === 'POSTGRES_UNAVAILABLE' || code === 'POSTGRES_TABLE_INCOMPATIBLE'
           ? EXIT_CODES.exportFailed
           : EXIT_CODES.failure;
   }

@@ -3,7 +3,14 @@
  * PIPELINE_CRASH_AT=<name> kills the process with SIGKILL right there, exactly
  * as `kill -9` would. Unset (always, outside tests), it does nothing.
  */
-export type CrashPointName = 'after-stage' | 'after-ingest' | 'before-commit' | 'after-commit';
+export type CrashPointName =
+  | 'after-stage'
+  | 'after-ingest'
+  | 'before-commit'
+  | 'after-commit'
+  | 'export-before-copy'
+  | 'export-mid-copy'
+  | 'export-after-commit';
 
 export function crashPoint(name: CrashPointName): void {
   if (process.env.PIPELINE_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');

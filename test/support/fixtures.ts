@@ -63,11 +63,15 @@ export function makeWorkspace(name = 'ws'): Workspace {
   return ws;
 }
 
-/** Runs the built CLI in a child process. */
+/**
+ * Runs the built CLI in a child process. The Postgres export is off unless the
+ * test asks for it (PIPELINE_EXPORT=1 and --postgres), so runs never reach for
+ * an embedded server of their own.
+ */
 export function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, PIPELINE_EXPORT: '0', DATABASE_URL: '', ...env },
     encoding: 'utf8',
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -1,0 +1,92 @@
+import pg from 'pg';
+import type { PipelineConfig } from '../config/loadConfig.js';
+import { PipelineError } from '../errors/PipelineError.js';
+import { maskSecrets } from '../errors/maskSecrets.js';
+import { withWarehouse } from '../warehouse/Warehouse.js';
+import { startEmbeddedPostgres, type RunningPostgres } from './embeddedPostgres.js';
+import { describeConnection, resolvePostgresTarget, type PostgresFlags } from './postgresTarget.js';
+import { syncToPostgres, type SyncReport } from './syncToPostgres.js';
+
+export interface ExportOptions extends PostgresFlags {
+  /** Attempts for transient errors (connection refused/reset, serialization failure…). Default 4. */
+  attempts?: number;
+  /** First backoff in ms, doubled each retry. Default 500. */
+  backoffMs?: number;
+  log?: (line: string) => void;
+}
+
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND',
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+  '57P01', '57P02', '57P03', // admin/crash shutdown, cannot connect now
+  '08000', '08001', '08003', '08004', '08006', // connection exceptions
+  '53300', // too_many_connections
+]);
+
+export function isTransient(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  if (code && TRANSIENT_CODES.has(code)) return true;
+  const message = error instanceof Error ? error.message : String(error);
+  return /Connection terminated|connection timeout|timeout expired|terminating connection/i.test(message);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The export stage: syncs the warehouse's `ecommerce` into Postgres by
+ * watermark (see syncToPostgres). Target: --postgres / DATABASE_URL / PG*
+ * variables, else an embedded server started for the sync and stopped after.
+ * Transient failures are retried with exponential backoff; a target that stays
+ * unreachable is a POSTGRES_UNAVAILABLE error (exit 4) naming host and port,
+ * never the password. The DuckDB side is untouched by a failed export: the next
+ * sync catches up from the watermark kept in Postgres.
+ */
+export async function runExport(config: PipelineConfig, options: ExportOptions = {}): Promise<SyncReport> {
+  const target = resolvePostgresTarget(options);
+  let embedded: RunningPostgres | undefined;
+  let connectionString: string | undefined;
+  if (target.kind === 'embedded') {
+    try {
+      embedded = await startEmbeddedPostgres(config.warehousePath);
+    } catch (error) {
+      throw new PipelineError('POSTGRES_UNAVAILABLE', `cannot start the embedded Postgres: ${maskSecrets((error as Error)?.message ?? String(error))}`, { cause: error });
+    }
+    connectionString = embedded.connectionString;
+  } else if (target.kind === 'url') {
+    connectionString = target.connectionString;
+  }
+  const where = describeConnection(connectionString);
+  const attempts = options.attempts ?? 4;
+  let backoff = options.backoffMs ?? 500;
+  try {
+    return await withWarehouse({ path: config.warehousePath, threads: config.threads, memoryLimit: config.memoryLimit }, async (w) => {
+      for (let attempt = 1; ; attempt++) {
+        const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5000, application_name: 'ecommerce-pipeline' });
+        client.on('error', () => undefined); // a dropped connection surfaces through the failing query
+        try {
+          await client.connect();
+          return await syncToPostgres(w, client, { schema: target.schema, workDir: `${config.warehousePath}.export` });
+        } catch (error) {
+          if (error instanceof PipelineError) throw error;
+          const message = maskSecrets((error as Error)?.message ?? String(error));
+          if (attempt < attempts && isTransient(error)) {
+            options.log?.(`export to ${where} failed (${message}); retry ${attempt}/${attempts - 1} in ${backoff} ms`);
+            await sleep(backoff);
+            backoff *= 2;
+            continue;
+          }
+          throw new PipelineError(
+            'POSTGRES_UNAVAILABLE',
+            `export to Postgres at ${where} failed after ${attempt} attempt${attempt > 1 ? 's' : ''}: ${message || (error as { code?: string }).code}`,
+            { cause: error },
+          );
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      }
+    });
+  } finally {
+    await embedded?.stop().catch(() => undefined);
+  }
+}

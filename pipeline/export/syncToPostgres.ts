@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { PipelineError } from '../errors/PipelineError.js';
+import { crashPoint } from '../run/crashPoint.js';
+import { literal, type Warehouse } from '../warehouse/Warehouse.js';
+import { createEcommerceTableSql, ECOMMERCE_COLUMNS, KEY_COLUMNS, pgIdent } from './ecommerceTable.js';
+
+export interface SyncReport {
+  target: string;
+  /** Watermark before this sync (the last DuckDB version Postgres had). */
+  fromVersion: number;
+  /** Watermark after it (DuckDB's version at the time of the sync). */
+  toVersion: number;
+  rowsUpserted: number;
+  rowsDeleted: number;
+  /** initial-copy: empty target, rows copied straight in; upsert: staged + ON CONFLICT; none: up to date. */
+  mode: 'initial-copy' | 'upsert' | 'resync' | 'none';
+  seconds: number;
+}
+
+export interface SyncOptions {
+  schema: string;
+  table?: string;
+  /** Folder for the change files DuckDB writes (deleted afterwards). */
+  workDir: string;
+}
+
+const COLUMN_LIST = ECOMMERCE_COLUMNS.map((c) => pgIdent(c.name)).join(', ');
+const DUCK_COLUMNS = ECOMMERCE_COLUMNS.map((c) => `"${c.name}"`).join(', ');
+
+async function copyFile(client: pg.Client, table: string, columns: string, file: string): Promise<number> {
+  const stream = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN WITH (FORMAT csv)`));
+  await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), stream);
+  return Number(stream.rowCount ?? 0);
+}
+
+/** Creates the target and state tables if missing; an existing target with other columns is reported, not altered. */
+export async function ensureTargetTable(client: pg.Client, schema: string, table: string): Promise<void> {
+  const qualified = `${pgIdent(schema)}.${pgIdent(table)}`;
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${pgIdent(schema)}`);
+  await client.query(createEcommerceTableSql(qualified));
+  await client.query(`
+    CREATE TABLE IF NOT EXISTS ${pgIdent(schema)}.pipeline_sync_state (
+      target     text PRIMARY KEY,
+      version    bigint NOT NULL,
+      synced_at  timestamptz NOT NULL DEFAULT now()
+    )`);
+  const { rows } = await client.query<{ column_name: string; data_type: string }>(
+    `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`,
+    [schema, table],
+  );
+  const found = new Map(rows.map((r) => [r.column_name, r.data_type]));
+  const problems: string[] = [];
+  for (const c of ECOMMERCE_COLUMNS) {
+    const t = found.get(c.name);
+    if (t === undefined) problems.push(`column "${c.name}" is missing`);
+    else if (t !== c.dataType) problems.push(`column "${c.name}" is ${t}, expected ${c.dataType}`);
+  }
+  if (problems.length > 0) {
+    throw new PipelineError(
+      'POSTGRES_TABLE_INCOMPATIBLE',
+      `the existing table ${schema}.${table} does not match the contract: ${problems.join('; ')}. ` +
+        `It was not changed; fix or drop it, or export to another --pg-schema.`,
+    );
+  }
+}
+
+/**
+ * Brings the Postgres table up to DuckDB's `ecommerce` by watermark: rows with
+ * _version > watermark are upserted, tombstones with _version > watermark are
+ * deleted, and the new watermark is written — all in ONE Postgres transaction,
+ * under an advisory lock (a concurrent sync of the same target waits, then finds
+ * nothing left to do). A crash anywhere leaves either the old or the new state
+ * with its matching watermark, so a rerun converges. DuckDB writes the changed
+ * rows as CSV (multi-threaded, no per-row JS objects), which is streamed through
+ * COPY FROM STDIN.
+ */
+export async function syncToPostgres(w: Warehouse, client: pg.Client, options: SyncOptions): Promise<SyncReport> {
+  const started = performance.now();
+  const table = options.table ?? 'ecommerce';
+  const qualified = `${pgIdent(options.schema)}.${pgIdent(table)}`;
+  const target = `${options.schema}.${table}`;
+  await ensureTargetTable(client, options.schema, table);
+  fs.mkdirSync(options.workDir, { recursive: true });
+  const rowsFile = path.join(options.workDir, `rows-${process.pid}.csv`);
+  const deletesFile = path.join(options.workDir, `deletes-${process.pid}.csv`);
+  try {
+    await client.query('BEGIN');
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`pipeline-sync:${target}`]);
+    const state = await client.query<{ version: string }>(
+      `SELECT version FROM ${pgIdent(options.schema)}.pipeline_sync_state WHERE target = $1`,
+      [target],
+    );
+    let from = state.rows[0] ? Number(state.rows[0].version) : 0;
+    const duck = await w.one<{ v: bigint | null }>('SELECT max(run_id) AS v FROM pipeline_runs');
+    const to = Number(duck?.v ?? 0);
+    let mode: SyncReport['mode'] = 'upsert';
+    if (from > to) {
+      // The warehouse is older than what Postgres saw (rebuilt from nothing?): start over.
+      await client.query(`DELETE FROM ${qualified}`);
+      from = 0;
+      mode = 'resync';
+    } else if (from === to) {
+      await client.query('COMMIT');
+      return { target, fromVersion: from, toVersion: to, rowsUpserted: 0, rowsDeleted: 0, mode: 'none', seconds: (performance.now() - started) / 1000 };
+    }
+    await w.run(`COPY (SELECT ${DUCK_COLUMNS} FROM ecommerce_state WHERE _version > ${from}) TO ${literal(rowsFile)} (FORMAT csv, HEADER false)`);
+    await w.run(`COPY (SELECT Customer_ID, start_timestamp FROM ecommerce_tombstones WHERE _version > ${from}) TO ${literal(deletesFile)} (FORMAT csv, HEADER false)`);
+    crashPoint('export-before-copy');
+
+    let upserted = 0;
+    let deleted = 0;
+    const empty = (await client.query(`SELECT NOT EXISTS (SELECT 1 FROM ${qualified}) AS empty`)).rows[0].empty as boolean;
+    if (empty) {
+      // Nothing to conflict with or delete: rows go straight into the table.
+      if (mode !== 'resync') mode = 'initial-copy';
+      upserted = await copyFile(client, qualified, COLUMN_LIST, rowsFile);
+    } else {
+      await client.query(`CREATE TEMP TABLE _sync_deletes (c integer, s timestamp without time zone) ON COMMIT DROP`);
+      await copyFile(client, '_sync_deletes', 'c, s', deletesFile);
+      deleted = (await client.query(
+        `DELETE FROM ${qualified} t USING _sync_deletes d WHERE t."Customer_ID" = d.c AND t.start_timestamp = d.s`,
+      )).rowCount ?? 0;
+      await client.query(`CREATE TEMP TABLE _sync_rows (LIKE ${qualified}) ON COMMIT DROP`);
+      await copyFile(client, '_sync_rows', COLUMN_LIST, rowsFile);
+      const updates = ECOMMERCE_COLUMNS.filter((c) => !KEY_COLUMNS.includes(c.name))
+        .map((c) => `${pgIdent(c.name)} = EXCLUDED.${pgIdent(c.name)}`)
+        .join(', ');
+      upserted = (await client.query(
+        `INSERT INTO ${qualified} (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM _sync_rows
+         ON CONFLICT (${KEY_COLUMNS.map(pgIdent).join(', ')}) DO UPDATE SET ${updates}`,
+      )).rowCount ?? 0;
+    }
+    crashPoint('export-mid-copy');
+    await client.query(
+      `INSERT INTO ${pgIdent(options.schema)}.pipeline_sync_state (target, version, synced_at) VALUES ($1, $2, now())
+       ON CONFLICT (target) DO UPDATE SET version = EXCLUDED.version, synced_at = EXCLUDED.synced_at`,
+      [target, to],
+    );
+    await client.query('COMMIT');
+    crashPoint('export-after-commit');
+    return { target, fromVersion: from, toVersion: to, rowsUpserted: upserted, rowsDeleted: deleted, mode, seconds: (performance.now() - started) / 1000 };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    fs.rmSync(rowsFile, { force: true });
+    fs.rmSync(deletesFile, { force: true });
+  }
+}
