@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NODE_MODULES := node_modules/.install-stamp
 PIPELINE := node bin/pipeline.js
 
-.PHONY: install build pipeline run test bench bench-incremental status sql check clean
+.PHONY: install build pipeline run test bench bench-incremental bench-export status sql check export postgres clean
 
 $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -31,6 +31,13 @@ sql: build
 
 check: build
 	$(PIPELINE) check
+
+export: build
+	$(PIPELINE) export
+
+# Keep the embedded Postgres serving on 127.0.0.1:54329 (Ctrl-C stops it)
+postgres: build
+	$(PIPELINE) postgres
 
 test: build
 	npx vitest run

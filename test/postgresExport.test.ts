@@ -84,6 +84,12 @@ describe('Postgres export by watermark', () => {
     expect((await readPgEcommerce(schema)).some((x) => x.Customer_ID === 2)).toBe(false);
     const again = JSON.parse(cli(['export', '--json', ...exportArgs(ws, schema)]).stdout);
     expect(again).toMatchObject({ mode: 'none', fromVersion: 2, toVersion: 2 });
+    // status shows the lag: a DuckDB-only run puts Postgres one version behind
+    ws.write('Orders/c.csv', `${HEADER}\n3,1,2024-03-20 10:00:00,C,1,6\n`);
+    expect(cli(['run', '--no-export', ...exportArgs(ws, schema)], ON).code).toBe(0);
+    const status = JSON.parse(cli(['status', '--json', ...exportArgs(ws, schema)]).stdout);
+    expect(status.postgres).toMatchObject({ watermark: 2, duckdbVersion: 3, versionsBehind: 1, rowsBehind: 1, tombstonesBehind: 0 });
+    expect(JSON.stringify(status.postgres)).not.toContain('test-secret');
   });
 
   it('reports an existing incompatible table clearly and leaves it alone', async () => {

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPipeline } from '../../pipeline/run/runPipeline.js';
 import { fromScratch, readEcommerce, rebuildCopy } from './compareRuns.js';
-import { diffEcommerce, makeWorkspace } from './fixtures.js';
+import { diffEcommerce, makeWorkspace, type Workspace } from './fixtures.js';
+import type { PipelineConfig } from '../../pipeline/config/loadConfig.js';
 import {
   DropModel, randomCustomersJson, randomDeliveriesCsv, randomOrdersCsv, rng, type Rng,
 } from './randomDrops.js';
@@ -27,8 +28,15 @@ function contentFor(r: Rng, rel: string): string {
  * ecommerce equals `rebuild` on the same warehouse and a from-scratch run over
  * the same final file versions.
  */
-export function propertySuite(firstSeed: number, count: number): void {
-describe(`incremental == rebuild == from scratch, over random file-drop sequences (seeds ${firstSeed}..${firstSeed + count - 1})`, () => {
+export interface PropertyHooks {
+  /** Runs after every step (after the runs and retractions of that step). */
+  afterStep?: (ctx: { seed: number; step: number; config: PipelineConfig; ws: Workspace }) => Promise<void>;
+  /** Skip the rebuild / from-scratch comparisons (when a suite checks something else). */
+  skipRebuildChecks?: boolean;
+}
+
+export function propertySuite(firstSeed: number, count: number, hooks: PropertyHooks = {}): void {
+describe(`random file-drop sequences (seeds ${firstSeed}..${firstSeed + count - 1})${hooks.skipRebuildChecks ? '' : ': incremental == rebuild == from scratch'}`, () => {
   for (let s = 0; s < count; s++) {
     const seed = firstSeed + s;
     it(`sequence seed=${seed}`, async () => {
@@ -79,6 +87,8 @@ describe(`incremental == rebuild == from scratch, over random file-drop sequence
           }
           expect(report.files.every((f) => f.rowsRead === f.rowsLoaded + f.rowsRejected)).toBe(true);
 
+          await hooks.afterStep?.({ seed, step, config, ws });
+          if (hooks.skipRebuildChecks) continue;
           const incremental = await readEcommerce(ws.warehousePath);
           const rebuilt = await rebuildCopy(config, scratch);
           expect(diffEcommerce(incremental, rebuilt), `step ${step}: incremental vs rebuild`).toEqual([]);

@@ -1,18 +1,21 @@
 import type { CommandModule } from 'yargs';
+import { readSyncStatus } from '../../export/readSyncStatus.js';
 import { readStatus } from '../../run/readStatus.js';
+import { withExportOptions, type ExportArgs } from '../exportOptions.js';
 import { withWarehouse } from '../../warehouse/Warehouse.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
 
-export const statusCommand: CommandModule<object, GlobalArgs & { json: boolean }> = {
+export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { json: boolean }> = {
   command: 'status',
   describe: 'files by dataset and state, rejects, quarantined files, last runs, version',
-  builder: (y) => withGlobalOptions(y).option('json', { type: 'boolean', default: false }) as never,
+  builder: (y) => withExportOptions(withGlobalOptions(y)).option('json', { type: 'boolean', default: false }) as never,
   handler: async (args) => {
     const config = configFrom(args);
     await withWarehouse({ path: config.warehousePath, readOnly: true }, async (w) => {
       const s = await readStatus(w);
+      const postgres = args.export === false ? undefined : await readSyncStatus(w, config.warehousePath, { postgres: args.postgres, pgSchema: args['pg-schema'] });
       if (args.json) {
-        console.log(JSON.stringify(s, null, 2));
+        console.log(JSON.stringify({ ...s, postgres }, null, 2));
         return;
       }
       console.log(`warehouse ${config.warehousePath}`);
@@ -26,6 +29,14 @@ export const statusCommand: CommandModule<object, GlobalArgs & { json: boolean }
       console.log('last runs:');
       for (const r of s.runs.slice(0, 5)) {
         console.log(`  #${r.run_id} ${r.kind} ${r.strategy} at ${r.finished_at}: ${r.files_new} files, ${r.rows_loaded} rows loaded, ${r.rows_rejected} rejected, ${r.groups_upserted} groups upserted, ${r.groups_deleted} deleted`);
+      }
+      if (postgres) {
+        console.log(
+          `postgres ${postgres.connection} ${postgres.target}: ` +
+            (postgres.watermark === null
+              ? `unknown (${postgres.error})`
+              : `synced to version ${postgres.watermark} of ${postgres.duckdbVersion}, ${postgres.rowsBehind} rows and ${postgres.tombstonesBehind} deletions behind`),
+        );
       }
       console.log(`sql files: ${s.sql_files.map((f) => `${f.name}@${f.checksum.slice(0, 8)}`).join(', ')}`);
     });
