@@ -1,6 +1,6 @@
 import { DATASET_LIST, DATASETS, type DatasetName } from '../ingest/datasets.js';
 import { loadStagedFile, type StageOutcome } from '../ingest/ingestFile.js';
-import { collectAffectedGroups, recomputeMetrics } from '../transform/recomputeMetrics.js';
+import { collectAffectedGroups, recomputeMetrics, type MetricsChange } from '../transform/recomputeMetrics.js';
 import { refreshKeyedState } from '../transform/refreshKeyedState.js';
 import { literal, type Warehouse } from '../warehouse/Warehouse.js';
 import { crashPoint } from './crashPoint.js';
@@ -150,12 +150,20 @@ export async function applyBatch(w: Warehouse, input: BatchInput): Promise<Batch
       await w.run(`DELETE FROM ${spec.rawTable} WHERE _file_id IN (${withdrawnIds.join(', ')})`);
     }
   }
-  await refreshKeyedState(w, full);
-  if (!full) await collectAffectedGroups(w, window); // groups as they are now
-  const change =
-    full || keysChanged > 0
-      ? await recomputeMetrics(w, { window, version: runId, full })
-      : { groupsRecomputed: 0, groupsUpserted: 0, groupsDeleted: 0 };
+  // Row order matters only while staging files (rowid = order in the file);
+  // the set-based steps below run freer without it.
+  await w.run('SET preserve_insertion_order = false');
+  let change: MetricsChange;
+  try {
+    await refreshKeyedState(w, full);
+    if (!full) await collectAffectedGroups(w, window); // groups as they are now
+    change =
+      full || keysChanged > 0
+        ? await recomputeMetrics(w, { window, version: runId, full })
+        : { groupsRecomputed: 0, groupsUpserted: 0, groupsDeleted: 0 };
+  } finally {
+    await w.run('SET preserve_insertion_order = true');
+  }
 
   const sum = (f: (r: FileReport) => number) => files.reduce((a, r) => a + f(r), 0);
   await w.run(
