@@ -9,6 +9,7 @@ import { postgresCommand } from './commands/postgresCommand.js';
 import { rebuildCommand, retractCommand, runCommand } from './commands/runCommand.js';
 import { sqlCommand } from './commands/sqlCommand.js';
 import { statusCommand } from './commands/statusCommand.js';
+import { watchCommand } from './commands/watchCommand.js';
 
 function fail(error: unknown): never {
   if (error instanceof PipelineError) {
@@ -25,6 +26,7 @@ try {
     .scriptName('pipeline')
     .usage('$0 <command> [options]\n\nE-commerce metrics from CSV/JSON drops, incrementally, in DuckDB.')
     .command(runCommand)
+    .command(watchCommand)
     .command(rebuildCommand)
     .command(retractCommand)
     .command(exportCommand)

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PipelineConfig } from '../config/loadConfig.js';
 import { PipelineError } from '../errors/PipelineError.js';
+import { openForWriting } from '../ingest/openForWriting.js';
 import { scanDropFolders } from '../ingest/scanDropFolders.js';
 import { migrateWarehouse, recordSqlFiles, type SqlReport } from '../warehouse/migrateWarehouse.js';
 import { Warehouse, withWarehouse } from '../warehouse/Warehouse.js';
@@ -24,6 +25,16 @@ export interface RunOptions {
    * cheaper than the incremental path; both give the same result. Default 0.3.
    */
   fullRecomputeShare?: number;
+  /**
+   * Files modified less than this many ms ago are left for a later run (they
+   * may still be being written); reported in filesWaiting. Default 0.
+   */
+  settleMs?: number;
+  /** Wait this long (ms) for the warehouse when another process holds it. Default 0. */
+  lockWaitMs?: number;
+  onWait?: (message: string) => void;
+  /** Called as files are read (progress on a TTY). */
+  onProgress?: (event: { done: number; total: number; path: string; rows: number; bytes: number }) => void;
 }
 
 export interface RunReport {
@@ -35,6 +46,8 @@ export interface RunReport {
   filesSeen: number;
   filesUnchanged: number;
   filesIgnored: { path: string; reason: string }[];
+  /** Files skipped this time because they changed in the last settleMs (maybe still being written). */
+  filesWaiting: string[];
   files: FileReport[];
   filesWithdrawn: number;
   filesArchived: number;
@@ -52,8 +65,14 @@ export interface RunReport {
   seconds: number;
 }
 
-function warehouseOptions(config: PipelineConfig) {
-  return { path: config.warehousePath, threads: config.threads, memoryLimit: config.memoryLimit };
+function warehouseOptions(config: PipelineConfig, options: RunOptions = {}) {
+  return {
+    path: config.warehousePath,
+    threads: config.threads,
+    memoryLimit: config.memoryLimit,
+    lockWaitMs: options.lockWaitMs,
+    onWait: options.onWait,
+  };
 }
 
 async function rebuildReasonFor(w: Warehouse, config: PipelineConfig, sql: SqlReport): Promise<string | undefined> {
@@ -72,7 +91,7 @@ async function rebuildReasonFor(w: Warehouse, config: PipelineConfig, sql: SqlRe
  */
 export async function runPipeline(config: PipelineConfig, options: RunOptions = {}): Promise<RunReport> {
   const started = performance.now();
-  return withWarehouse(warehouseOptions(config), async (w) => {
+  return withWarehouse(warehouseOptions(config, options), async (w) => {
     const sql = await migrateWarehouse(w);
     const warnings: string[] = [];
     if (sql.stagingChanged.length > 0) {
@@ -99,7 +118,20 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
     }
 
     const scan = kind === 'run' ? scanDropFolders(config.dataDir) : { files: [], ignored: [] };
-    const plan = await planBatch(scan.files, ledger);
+    const now = Date.now();
+    const settle = options.settleMs ?? 0;
+    const unchanged = (f: (typeof scan.files)[number]) => {
+      const known = ledger.get(f.path);
+      return known !== undefined && known.size_bytes === f.size && known.mtime_us === mtimeMicros(f);
+    };
+    const candidates = scan.files.filter((f) => !unchanged(f));
+    // Not complete yet: changed within settleMs, or still open for writing by some process.
+    const writing = settle > 0 ? openForWriting(candidates.map((f) => f.absPath)) : new Set<string>();
+    const waiting = candidates.filter((f) => now - f.mtimeMs < settle || writing.has(f.absPath));
+    const plan = await planBatch(
+      scan.files.filter((f) => !waiting.includes(f)),
+      ledger,
+    );
     const forceFull = options.rebuild === true || rebuildReason !== undefined;
     const nothingToDo = plan.newVersions.length === 0 && withdraw.length === 0 && !forceFull;
 
@@ -124,6 +156,9 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
         const spec = DATASETS[v.file.dataset];
         const outcome = await stageFile(w, { fileId: id, runId: 0, path: v.file.path, absPath: v.file.absPath, spec });
         staged.push({ ...v, fileId: id, outcome });
+        options.onProgress?.({
+          done: staged.length, total: plan.newVersions.length, path: v.file.path, rows: outcome.rowsRead, bytes: v.file.size,
+        });
       }
       crashPoint('after-stage');
       result = await w.transaction(async () => {
@@ -176,6 +211,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
       filesSeen: scan.files.length,
       filesUnchanged: plan.unchanged + plan.touched.length,
       filesIgnored: scan.ignored,
+      filesWaiting: waiting.map((f) => f.path),
       files,
       filesWithdrawn: result?.filesWithdrawn ?? 0,
       filesArchived,

@@ -2,14 +2,11 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import readline from 'node:readline';
-import type { Warehouse } from '../warehouse/Warehouse.js';
-import type { OutputFormat } from './formatRows.js';
-import { runQuery } from './runQuery.js';
 
 const HISTORY_FILE = path.join(os.homedir(), '.pipeline_sql_history');
 
 /** Interactive SQL shell: statements end with `;` (multi-line input), history kept in ~/.pipeline_sql_history. */
-export async function startShell(w: Warehouse, format: OutputFormat): Promise<void> {
+export async function startShell(warehousePath: string, execute: (sql: string) => Promise<string>): Promise<void> {
   let history: string[] = [];
   try {
     history = fs.readFileSync(HISTORY_FILE, 'utf8').split('\n').filter(Boolean).reverse().slice(0, 500);
@@ -18,7 +15,7 @@ export async function startShell(w: Warehouse, format: OutputFormat): Promise<vo
   }
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, history, historySize: 500, terminal: process.stdin.isTTY });
   const tty = process.stdin.isTTY;
-  if (tty) console.log(`connected to ${w.path}; end statements with ; (.exit or Ctrl-D to quit)`);
+  if (tty) console.log(`warehouse ${warehousePath}; end statements with ; (.exit or Ctrl-D to quit)`);
   let buffer = '';
   rl.setPrompt('sql> ');
   if (tty) rl.prompt();
@@ -38,7 +35,7 @@ export async function startShell(w: Warehouse, format: OutputFormat): Promise<vo
       // history is a convenience
     }
     try {
-      const out = await runQuery(w, sql, format);
+      const out = await execute(sql);
       if (out) console.log(out);
     } catch (error) {
       console.error(`error: ${(error as Error).message}`);

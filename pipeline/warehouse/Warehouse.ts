@@ -8,7 +8,16 @@ export interface WarehouseOptions {
   threads?: number;
   memoryLimit?: string;
   readOnly?: boolean;
+  /**
+   * DuckDB lets one process write a database file and no other open it
+   * meanwhile. When the file is busy, keep trying for this long (ms) before
+   * failing with WAREHOUSE_LOCKED; `onWait` is called once when waiting starts.
+   */
+  lockWaitMs?: number;
+  onWait?: (message: string) => void;
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export type Row = Record<string, unknown>;
 
@@ -29,6 +38,23 @@ export class Warehouse {
   ) {}
 
   static async open(options: WarehouseOptions): Promise<Warehouse> {
+    const deadline = Date.now() + (options.lockWaitMs ?? 0);
+    let told = false;
+    for (;;) {
+      try {
+        return await Warehouse.openOnce(options);
+      } catch (error) {
+        if (!(error instanceof PipelineError) || error.code !== 'WAREHOUSE_LOCKED' || Date.now() >= deadline) throw error;
+        if (!told) {
+          options.onWait?.(`the warehouse is busy (another process, e.g. a watch batch, is writing it); waiting up to ${Math.round((deadline - Date.now()) / 1000)}s`);
+          told = true;
+        }
+        await sleep(100);
+      }
+    }
+  }
+
+  private static async openOnce(options: WarehouseOptions): Promise<Warehouse> {
     if (!options.readOnly) fs.mkdirSync(path.dirname(options.path), { recursive: true });
     const settings: Record<string, string> = {};
     if (options.threads) settings.threads = String(options.threads);

@@ -9,6 +9,7 @@ interface SqlArgs extends GlobalArgs {
   query?: string;
   format: OutputFormat;
   write: boolean;
+  wait: number;
 }
 
 export const sqlCommand: CommandModule<object, SqlArgs> = {
@@ -18,17 +19,22 @@ export const sqlCommand: CommandModule<object, SqlArgs> = {
     withGlobalOptions(y)
       .positional('query', { type: 'string', describe: 'SQL to run' })
       .option('format', { choices: ['table', 'csv', 'json'] as const, default: 'table' as OutputFormat })
-      .option('write', { type: 'boolean', default: false, describe: 'open the warehouse read-write (default read-only)' }) as never,
+      .option('write', { type: 'boolean', default: false, describe: 'open the warehouse read-write (default read-only)' })
+      .option('wait', { type: 'number', default: 60, describe: 'seconds to wait while another process (a watch batch) holds the warehouse' }) as never,
   handler: async (args) => {
     const config = configFrom(args);
-    const options = { path: config.warehousePath, threads: config.threads, memoryLimit: config.memoryLimit, readOnly: !args.write };
-    await withWarehouse(options, async (w) => {
-      if (args.query !== undefined) {
-        const out = await runQuery(w, args.query, args.format);
-        if (out) console.log(out);
-      } else {
-        await startShell(w, args.format);
-      }
-    });
+    // Opened per statement and only for its duration, so a running `watch` can
+    // write between statements; while a batch holds the file, wait for it.
+    const options = {
+      path: config.warehousePath, threads: config.threads, memoryLimit: config.memoryLimit, readOnly: !args.write,
+      lockWaitMs: args.wait * 1000, onWait: (m: string) => console.error(m),
+    };
+    const execute = (sql: string) => withWarehouse(options, (w) => runQuery(w, sql, args.format));
+    if (args.query !== undefined) {
+      const out = await execute(args.query);
+      if (out) console.log(out);
+    } else {
+      await startShell(config.warehousePath, execute);
+    }
   },
 };

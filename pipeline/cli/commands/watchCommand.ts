@@ -1,0 +1,44 @@
+import type { CommandModule } from 'yargs';
+import { watchDropFolders } from '../../watch/watchDropFolders.js';
+import { exportEnabled, withExportOptions, type ExportArgs } from '../exportOptions.js';
+import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
+
+interface WatchArgs extends GlobalArgs, ExportArgs {
+  'settle-ms': number;
+  'debounce-ms': number;
+}
+
+export const watchCommand: CommandModule<object, WatchArgs> = {
+  command: 'watch',
+  describe: 'watch the drop folders; each batch of arrivals is one incremental run + export (Ctrl-C stops cleanly)',
+  builder: (y) =>
+    withExportOptions(withGlobalOptions(y))
+      .option('settle-ms', { type: 'number', default: 250, describe: 'a file is read once unchanged for this long' })
+      .option('debounce-ms', { type: 'number', default: 100, describe: 'arrivals this close together form one batch' }) as never,
+  handler: async (args) => {
+    const config = configFrom(args);
+    const stamp = () => new Date().toISOString().slice(11, 23);
+    // Listen before the start-up batch: a signal during it must still stop cleanly.
+    const stopSignal = new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    const watcher = watchDropFolders(config, {
+      export: exportEnabled(args),
+      postgres: args.postgres,
+      pgSchema: args['pg-schema'],
+      settleMs: args['settle-ms'],
+      debounceMs: args['debounce-ms'],
+      log: (line) => console.log(`${stamp()} ${line}`),
+    });
+    await Promise.race([
+      watcher.ready.then(() => console.log(`${stamp()} watching ${config.dataDir}/{Orders,Deliveries,Customers} (Ctrl-C to stop)`)),
+      stopSignal,
+    ]);
+    await stopSignal;
+    console.log(`${stamp()} stopping: finishing the batch in progress`);
+    await watcher.stop();
+    console.log(`${stamp()} stopped`);
+    process.exitCode = 0;
+  },
+};

@@ -1,0 +1,154 @@
+import path from 'node:path';
+import chokidar from 'chokidar';
+import type { PipelineConfig } from '../config/loadConfig.js';
+import { PipelineError } from '../errors/PipelineError.js';
+import { maskSecrets } from '../errors/maskSecrets.js';
+import { startEmbeddedPostgres, type RunningPostgres } from '../export/embeddedPostgres.js';
+import { resolvePostgresTarget } from '../export/postgresTarget.js';
+import { runExport } from '../export/runExport.js';
+import type { SyncReport } from '../export/syncToPostgres.js';
+import { DATASET_LIST } from '../ingest/datasets.js';
+import { ignoredNameReason } from '../ingest/scanDropFolders.js';
+import { runPipeline, type RunReport } from '../run/runPipeline.js';
+
+export interface WatchOptions {
+  export: boolean;
+  postgres?: string;
+  pgSchema?: string;
+  /** A file is taken once unchanged (mtime) for this long. Default 250 ms. */
+  settleMs?: number;
+  /** Arrivals within this window form one batch. Default 100 ms. */
+  debounceMs?: number;
+  /** Safety-net rescan of the drop folders (events can be lost under load). Default 5000 ms. */
+  rescanMs?: number;
+  log?: (line: string) => void;
+  onBatch?: (report: RunReport, sync: SyncReport | undefined) => void;
+}
+
+export interface DropWatcher {
+  /** Resolves once the start-up batch (files already present) is done. */
+  ready: Promise<void>;
+  /** Finishes the batch in progress (never interrupts it), stops watching and any embedded Postgres. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Watch mode: every batch of arrivals in the drop folders becomes one
+ * incremental run (+ export). Files already present at start-up are processed
+ * first. Each batch rescans the folders against the ledger, so events the
+ * watcher missed are caught too; a periodic rescan covers lost events. A file
+ * is read only once it has stopped changing for settleMs (or was renamed into
+ * place from a hidden/.tmp/.part name, which the watcher ignores). A batch in
+ * progress is never interrupted; arrivals meanwhile form the next batch. The
+ * warehouse is open only during a batch, so `pipeline sql` can read it between
+ * batches (and waits for a batch to finish).
+ */
+export function watchDropFolders(config: PipelineConfig, options: WatchOptions): DropWatcher {
+  const log = options.log ?? ((l: string) => console.log(l));
+  const settleMs = options.settleMs ?? 250;
+  const debounceMs = options.debounceMs ?? 100;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let pending = true;
+  let stopping = false;
+  let exportBehind = options.export;
+  let exportBackoff = 1000;
+  let embedded: RunningPostgres | undefined;
+  let postgresUrl = options.postgres;
+
+  const schedule = (ms: number) => {
+    if (stopping) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void kick(), ms);
+  };
+
+  const kick = async (): Promise<void> => {
+    if (running) {
+      pending = true; // becomes the next batch; the running one is never interrupted
+      return;
+    }
+    pending = false;
+    running = batch().finally(() => {
+      running = undefined;
+      if (pending) schedule(debounceMs);
+    });
+    await running;
+  };
+
+  const batch = async (): Promise<void> => {
+    let report: RunReport;
+    try {
+      report = await runPipeline(config, { settleMs, lockWaitMs: 30_000, onWait: (m) => log(m) });
+    } catch (error) {
+      log(`run failed: ${error instanceof PipelineError ? `[${error.code}] ` : ''}${maskSecrets((error as Error).message)}; retrying in 2s`);
+      schedule(2000);
+      return;
+    }
+    if (report.changed) {
+      const loaded = report.files.filter((f) => f.status === 'loaded').length;
+      log(
+        `run #${report.runId} (${report.strategy}): ${loaded} file(s) loaded, ${report.rowsLoaded} rows, ` +
+          `${report.rowsRejected} rejected; ${report.groupsUpserted} groups upserted, ${report.groupsDeleted} deleted (${report.seconds.toFixed(2)}s)`,
+      );
+      for (const f of report.files) {
+        if (f.status === 'quarantined') log(`QUARANTINED ${f.path}: ${f.reason}`);
+        else if (f.rowsRejected > 0) log(`${f.path}: ${f.rowsRejected} of ${f.rowsRead} rows rejected`);
+      }
+      if (options.export) exportBehind = true;
+    }
+    if (report.filesWaiting.length > 0) schedule(settleMs);
+    let sync: SyncReport | undefined;
+    if (exportBehind) {
+      try {
+        sync = await runExport(config, { postgres: postgresUrl, pgSchema: options.pgSchema, attempts: 1 });
+        exportBehind = false;
+        exportBackoff = 1000;
+        if (sync.mode !== 'none') log(`export: version ${sync.fromVersion} -> ${sync.toVersion}, ${sync.rowsUpserted} upserted, ${sync.rowsDeleted} deleted`);
+      } catch (error) {
+        log(`${maskSecrets((error as Error).message)}; DuckDB is committed, export retries in ${exportBackoff / 1000}s`);
+        schedule(exportBackoff);
+        exportBackoff = Math.min(exportBackoff * 2, 30_000);
+      }
+    }
+    options.onBatch?.(report, sync);
+  };
+
+  const watcher = chokidar.watch(
+    DATASET_LIST.map((d) => path.join(config.dataDir, d.folder)),
+    {
+      ignoreInitial: true, // the start-up batch scans what is already there
+      depth: 0,
+      ignored: (p: string) => ignoredNameReason(path.basename(p)) !== undefined && !DATASET_LIST.some((d) => p === path.join(config.dataDir, d.folder)),
+      // no awaitWriteFinish: its 2 s default would blow the latency target and it skips
+      // files present at start; completeness is checked by the run itself (settleMs).
+    },
+  );
+  watcher.on('all', () => {
+    pending = true;
+    schedule(debounceMs);
+  });
+  const rescan = setInterval(() => schedule(0), options.rescanMs ?? 5000);
+
+  const ready = (async () => {
+    if (options.export && resolvePostgresTarget({ postgres: options.postgres, pgSchema: options.pgSchema }).kind === 'embedded') {
+      embedded = await startEmbeddedPostgres(config.warehousePath);
+      postgresUrl = embedded.connectionString;
+      log(`embedded Postgres serving on ${new URL(postgresUrl).host}`);
+    }
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+    await kick();
+  })();
+
+  return {
+    ready,
+    async stop() {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      clearInterval(rescan);
+      await watcher.close();
+      await ready.catch(() => undefined);
+      while (running) await running;
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,166 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { generateDataset } from '../pipeline/generate/generateDataset.js';
+import { fromScratch, readEcommerce } from './support/compareRuns.js';
+import { CLI, ROOT, cli, diffEcommerce, makeWorkspace, type Workspace } from './support/fixtures.js';
+import { pgUrl, readPgEcommerce, uniqueSchema } from './support/postgres.js';
+
+const HEADER = 'Order ID,Customer ID,Order Time,SKU,Quantity,Order Total';
+
+interface Watch {
+  child: ChildProcess;
+  log: () => string;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+function startWatch(ws: Workspace, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Watch {
+  const child = spawn(process.execPath, [CLI, 'watch', '--data', ws.dataDir, '--warehouse', ws.warehousePath, ...extra], {
+    cwd: ROOT,
+    env: { ...process.env, PIPELINE_EXPORT: '0', ...env },
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    log: () => out,
+    async waitFor(pattern, timeoutMs = 20_000) {
+      const end = Date.now() + timeoutMs;
+      while (!pattern.test(out)) {
+        if (Date.now() > end) throw new Error(`timed out waiting for ${pattern} in watch log:\n${out}`);
+        if (child.exitCode !== null) throw new Error(`watch exited (${child.exitCode}):\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async stop(signal = 'SIGTERM') {
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+function count(text: string, pattern: RegExp): number {
+  return (text.match(new RegExp(pattern, 'g')) ?? []).length;
+}
+
+async function ledger(ws: Workspace) {
+  return ws.query<{ path: string; status: string; n: number }>(
+    'SELECT path, status, count(*) AS n FROM pipeline_files GROUP BY ALL ORDER BY path',
+  );
+}
+
+describe('watch mode', () => {
+  const spaces: Workspace[] = [];
+  const watches: Watch[] = [];
+  afterEach(async () => {
+    for (const w of watches.splice(0)) if (w.child.exitCode === null) await w.stop('SIGKILL');
+    for (const ws of spaces.splice(0)) ws.cleanup();
+  });
+  const workspace = (name: string) => {
+    const ws = makeWorkspace(name);
+    spaces.push(ws);
+    return ws;
+  };
+
+  it('processes files present at start-up and every later drop exactly once (slow writer, rename into place, many at once)', async () => {
+    const ws = workspace('watch-drops');
+    ws.write('Customers/c.json', '[{"Customer ID": 1}, {"Customer ID": 2}]');
+    ws.write('Orders/startup.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n`);
+    const watch = startWatch(ws);
+    watches.push(watch);
+    await watch.waitFor(/watching/);
+    expect(watch.log()).toMatch(/run #1 .*2 file\(s\) loaded/); // the files present at start-up
+
+    // a file written slowly, in chunks, over ~3 seconds
+    const slow = path.join(ws.dataDir, 'Orders', 'slow.csv');
+    const fd = fs.openSync(slow, 'w');
+    fs.writeSync(fd, `${HEADER}\n`);
+    for (let i = 0; i < 6; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      fs.writeSync(fd, `${100 + i},2,2024-03-0${1 + i} 10:00:00,S,1,${i + 1}\n`);
+    }
+    fs.closeSync(fd);
+    // one renamed into place from a .part name (the recommended atomic drop)
+    const part = path.join(ws.dataDir, 'Deliveries', 'd.csv.part');
+    fs.writeFileSync(part, `Order ID,Distance(m)\n1,5\n${[100, 101, 102, 103, 104, 105].map((i) => `${i},${i}`).join('\n')}\n`);
+    fs.renameSync(part, path.join(ws.dataDir, 'Deliveries', 'd.csv'));
+    // and many at once
+    for (let i = 0; i < 20; i++) {
+      fs.writeFileSync(path.join(ws.dataDir, 'Orders', `many${i}.csv`), `${HEADER}\n${1000 + i},1,2024-04-01 10:00:00,M,1,1\n`);
+    }
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await watch.stop()).toBe(0);
+
+    const files = await ledger(ws);
+    expect(files.length).toBe(24);
+    expect(files.every((f) => f.n === 1 && f.status === 'loaded')).toBe(true); // each exactly once, never partially
+    const slowFile = await ws.query<{ rows_loaded: number }>(`SELECT rows_loaded FROM pipeline_files WHERE path = 'Orders/slow.csv'`);
+    expect(slowFile).toEqual([{ rows_loaded: 6 }]);
+    expect(watch.log()).not.toMatch(/\.part/);
+    const scratch = await fromScratch(ws.dataDir, path.join(ws.root, 'scratch'));
+    expect(diffEcommerce(await readEcommerce(ws.warehousePath), scratch)).toEqual([]);
+  });
+
+  it('a query during an active watch batch waits for it and succeeds', async () => {
+    const ws = workspace('watch-sql');
+    const gen = path.join(ws.root, 'gen');
+    await generateDataset({ outDir: gen, orders: 200_000, customers: 8000, seed: 3 });
+    const watch = startWatch(ws);
+    watches.push(watch);
+    await watch.waitFor(/watching/);
+    // drop a large batch, then query while it is being loaded
+    for (const d of ['Customers', 'Orders', 'Deliveries']) {
+      for (const f of fs.readdirSync(path.join(gen, d))) fs.renameSync(path.join(gen, d, f), path.join(ws.dataDir, d, f));
+    }
+    await new Promise((r) => setTimeout(r, 600));
+    const q = cli(['sql', 'select count(*) as n from pipeline_files', '--format', 'json', '--warehouse', ws.warehousePath]);
+    expect(q.code, q.stderr).toBe(0);
+    expect(JSON.parse(q.stdout)[0].n).toBeGreaterThanOrEqual(0);
+    await watch.waitFor(/run #\d+ \(full\): 13 file/, 60_000);
+    const after = cli(['sql', 'select count(*) as n from pipeline_files', '--format', 'json', '--warehouse', ws.warehousePath]);
+    expect(JSON.parse(after.stdout)[0].n).toBe(13);
+    expect(await watch.stop()).toBe(0);
+  });
+
+  it('SIGTERM mid-batch finishes or rolls back cleanly (exit 0); a restart converges', async () => {
+    const ws = workspace('watch-term');
+    const watch = startWatch(ws);
+    watches.push(watch);
+    await watch.waitFor(/watching/);
+    await generateDataset({ outDir: ws.dataDir, orders: 150_000, customers: 6000, seed: 5 });
+    await new Promise((r) => setTimeout(r, 700)); // a batch is running now
+    expect(await watch.stop('SIGTERM')).toBe(0);
+    expect(watch.log()).toMatch(/stopped/);
+    const again = startWatch(ws);
+    watches.push(again);
+    await again.waitFor(/watching/, 60_000);
+    expect(await again.stop()).toBe(0);
+    const files = await ledger(ws);
+    expect(files.length).toBe(13);
+    expect(files.every((f) => f.n === 1 && f.status === 'loaded')).toBe(true);
+    const scratch = await fromScratch(ws.dataDir, path.join(ws.root, 'scratch'));
+    expect(diffEcommerce(await readEcommerce(ws.warehousePath), scratch)).toEqual([]);
+  });
+
+  it('quarantines a bad file once, keeps going, and exports each batch to Postgres', async () => {
+    const ws = workspace('watch-pg');
+    const schema = uniqueSchema('watch');
+    ws.write('Customers/c.json', '[{"Customer ID": 1}]');
+    const watch = startWatch(ws, ['--postgres', pgUrl(), '--pg-schema', schema], { PIPELINE_EXPORT: '1' });
+    watches.push(watch);
+    await watch.waitFor(/watching/);
+    fs.writeFileSync(path.join(ws.dataDir, 'Orders', 'bad.csv'), 'this is not,an orders file\n1,2\n');
+    fs.writeFileSync(path.join(ws.dataDir, 'Orders', 'o.csv'), `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n`);
+    fs.writeFileSync(path.join(ws.dataDir, 'Deliveries', 'd.csv'), 'Order ID,Distance(m)\n1,5\n');
+    await watch.waitFor(/export: version \d+ -> \d+, 1 upserted/);
+    await new Promise((r) => setTimeout(r, 5500)); // past a safety-net rescan
+    expect(count(watch.log(), /QUARANTINED Orders\/bad\.csv/)).toBe(1);
+    expect(await watch.stop()).toBe(0);
+    expect(diffEcommerce(await readPgEcommerce(schema), await readEcommerce(ws.warehousePath))).toEqual([]);
+    expect((await readPgEcommerce(schema)).length).toBe(1);
+  });
+});
