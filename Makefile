@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NODE_MODULES := node_modules/.install-stamp
 PIPELINE := node bin/pipeline.js
 
-.PHONY: install build pipeline run test bench bench-incremental bench-export status sql check export postgres clean
+.PHONY: install build pipeline run test bench bench-incremental bench-export bench-watch status sql check export postgres clean
 
 $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -39,7 +39,9 @@ export: build
 postgres: build
 	$(PIPELINE) postgres
 
+# The report test renders the HTML report in real headless Chromium (Debian package `chromium`).
 test: build
+	bash .ci/install-chromium.sh
 	npx vitest run
 
 # Benchmarks: BENCH_ORDERS=10000000 make bench
@@ -48,6 +50,9 @@ bench: build
 
 bench-incremental: build
 	node dist/bench/benchIncremental.js
+
+bench-watch: build
+	node dist/bench/benchWatchLatency.js
 
 clean:
 	rm -rf dist warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/*.tmp bench/out

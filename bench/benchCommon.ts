@@ -3,7 +3,7 @@
  * settings from the environment, the cached generated dataset, measured child
  * processes, result comparison and table printing.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,6 +51,20 @@ export function readSettings(): BenchSettings {
     threads: threadsRaw ? intFromEnv('BENCH_THREADS', 0, 1) : undefined,
     repeat: intFromEnv('BENCH_REPEAT', 1, 1),
   };
+}
+
+/** Commit and uncommitted changes under pipeline/ and sql/ (what was measured). */
+export function codeVersion(): { commit: string; dirtyFiles: string[] } {
+  const git = (args: string[]) => {
+    try {
+      return execFileSync('git', args, { cwd: REPO_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return '';
+    }
+  };
+  const commit = git(['rev-parse', '--short', 'HEAD']) || 'unknown';
+  const dirtyFiles = git(['status', '--porcelain', '--', 'pipeline', 'sql', 'bench/oneShotSql.ts']).split('\n').filter(Boolean);
+  return { commit, dirtyFiles };
 }
 
 export function machineInfo() {

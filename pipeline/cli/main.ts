@@ -7,6 +7,7 @@ import { exportCommand } from './commands/exportCommand.js';
 import { generateCommand } from './commands/generateCommand.js';
 import { postgresCommand } from './commands/postgresCommand.js';
 import { rebuildCommand, retractCommand, runCommand } from './commands/runCommand.js';
+import { reportCommand } from './commands/reportCommand.js';
 import { sqlCommand } from './commands/sqlCommand.js';
 import { statusCommand } from './commands/statusCommand.js';
 import { watchCommand } from './commands/watchCommand.js';
@@ -34,6 +35,7 @@ try {
     .command(sqlCommand)
     .command(statusCommand)
     .command(checkCommand)
+    .command(reportCommand)
     .command(generateCommand)
     .demandCommand(1, 'name a command (see --help)')
     .strict()

@@ -4,7 +4,7 @@
  * request) showing what the warehouse holds and how the last runs went.
  */
 import type { Warehouse } from '../warehouse/Warehouse.js';
-import { formatCompact, formatCount, formatExact } from './chartScale.js';
+import { formatCompact, formatCount, formatExact, plural } from './chartScale.js';
 import { escapeHtml as esc } from './escapeHtml.js';
 import { readReportData, REJECT_FILES_LIMIT, type ReportData } from './readReportData.js';
 import { columnChart, horizontalBarChart, lineChart, PALETTE, UNKNOWN_COLOR, type Column } from './svgCharts.js';
@@ -75,8 +75,14 @@ function legend(entries: [string, string][]): string {
     .join('')}</ul>`;
 }
 
-function tile(label: string, value: string, options: { warn?: boolean; note?: string; small?: boolean } = {}): string {
-  return `<div class="tile${options.warn ? ' warn' : ''}${options.small ? ' small' : ''}"><dt>${esc(label)}</dt><dd>${esc(value)}${
+/** A count for a tile: exact up to 9,999,999, else short ("123.5M") with the exact count on hover. */
+function big(n: number): string {
+  return n < 1e7 ? formatCount(n) : formatCompact(n);
+}
+
+function tile(label: string, value: string, options: { warn?: boolean; note?: string; small?: boolean; exact?: number } = {}): string {
+  const title = options.exact !== undefined && options.exact >= 1e7 ? ` title="${esc(formatCount(options.exact))}"` : '';
+  return `<div class="tile${options.warn ? ' warn' : ''}${options.small ? ' small' : ''}"${title}><dt>${esc(label)}</dt><dd>${esc(value)}${
     options.note ? `<small>${esc(options.note)}</small>` : ''
   }</dd></div>`;
 }
@@ -89,11 +95,11 @@ function header(data: ReportData, meta: { warehousePath: string; generatedAt: Da
 <h1>E-commerce pipeline report</h1>
 <p class="meta">warehouse <code>${esc(meta.warehousePath)}</code> · window ${esc(s.window ?? 'not set yet')} · generated ${esc(generated)} UTC</p>
 <dl class="tiles">
-${tile('result rows', formatCount(s.resultRows), { note: `${formatCount(s.windows)} windows` })}
-${tile('customers', formatCount(s.customers))}
-${tile('files loaded', formatCount(s.filesLoaded), { note: `${formatCount(s.rowsLoaded)} rows` })}
-${tile('files quarantined', formatCount(s.filesQuarantined), { warn: s.filesQuarantined > 0 })}
-${tile('rows rejected', formatCount(s.rowsRejected), { warn: s.rowsRejected > 0 })}
+${tile('result rows', big(s.resultRows), { exact: s.resultRows, note: plural('window', s.windows) })}
+${tile('customers', big(s.customers), { exact: s.customers })}
+${tile('files loaded', big(s.filesLoaded), { exact: s.filesLoaded, note: `${big(s.rowsLoaded)} rows` })}
+${tile('files quarantined', big(s.filesQuarantined), { exact: s.filesQuarantined, warn: s.filesQuarantined > 0 })}
+${tile('rows rejected', big(s.rowsRejected), { exact: s.rowsRejected, warn: s.rowsRejected > 0 })}
 ${tile('last run', run ? run.finishedAt : 'never', { small: true, note: run ? `#${run.runId} ${run.kind}, ${run.strategy}` : 'run `pipeline run` first' })}
 </dl>
 </header>`;
@@ -134,7 +140,7 @@ function topCustomersSection(data: ReportData, colors: Map<string, string>): str
       value: c.total,
       color: colors.get(seriesOf(c.market, colors))!,
       valueText: formatCompact(c.total),
-      tooltip: `${name} (#${c.customerId}, ${c.market}): ${formatExact(c.total)} over ${formatCount(c.orders)} orders in ${formatCount(c.windows)} windows`,
+      tooltip: `${name} (#${c.customerId}, ${c.market}): ${formatExact(c.total)} over ${plural('order', c.orders)} in ${plural('window', c.windows)}`,
     };
   });
   const shown = new Set(data.topCustomers.map((c) => seriesOf(c.market, colors)));
@@ -168,7 +174,7 @@ function histogramColumns(data: ReportData): Column[] {
     columns.push({
       label,
       value: groups,
-      tooltip: `${formatCount(groups)} (customer, window) groups with ${label} order${hi === 1 ? '' : 's'}`,
+      tooltip: `${formatCount(groups)} (customer, window) group${groups === 1 ? '' : 's'} with ${label} order${hi === 1 ? '' : 's'}`,
     });
   }
   return columns;
@@ -209,10 +215,10 @@ function rejectsSection(data: ReportData): string {
           files.length >= REJECT_FILES_LIMIT ? ` (the ${REJECT_FILES_LIMIT} files with most shown)` : ''
         }; every rejected row is in <code>pipeline_rejects</code>.</p>`;
   const samples = data.rejectSamples.length
-    ? `<h3>First ${data.rejectSamples.length} rejected rows</h3>
+    ? `<h3>${data.rejectSamples.length < total ? `First ${data.rejectSamples.length} of ${formatCount(total)} rejected rows` : total === 1 ? 'The rejected row' : 'The rejected rows'}</h3>
 <table class="rejects"><thead><tr><th>file</th><th class="num">line</th><th>column</th><th>reason</th></tr></thead><tbody>
 ${data.rejectSamples
-  .map((r) => `<tr><td><code>${esc(r.path)}</code></td><td class="num">${esc(r.line ?? '')}</td><td>${esc(r.column ?? '')}</td><td>${esc(r.reason)}</td></tr>`)
+  .map((r) => `<tr><td><code>${esc(r.path)}</code></td><td class="num">${esc(r.line ?? '')}</td><td class="nowrap">${esc(r.column ?? '')}</td><td>${esc(r.reason)}</td></tr>`)
   .join('\n')}
 </tbody></table>`
     : '';
@@ -239,7 +245,7 @@ function quarantineSection(data: ReportData): string {
 ${q
   .map(
     (f) =>
-      `<tr><td><code>${esc(f.path)}</code></td><td>${esc(f.dataset)}</td><td>${esc(f.reason ?? '')}</td><td class="num">${esc(formatCount(f.sizeBytes))} B</td><td>${esc(f.mtime)}</td></tr>`,
+      `<tr><td><code>${esc(f.path)}</code></td><td>${esc(f.dataset)}</td><td>${esc(f.reason ?? '')}</td><td class="num">${esc(formatCount(f.sizeBytes))} B</td><td class="nowrap">${esc(f.mtime)}</td></tr>`,
   )
   .join('\n')}
 </tbody></table>
@@ -260,11 +266,11 @@ main { max-width: 1000px; margin: 0 auto; padding: 24px 16px 48px; }
 h1 { font-size: 24px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 0 0 2px; }
 h3 { font-size: 14px; margin: 16px 0 6px; }
-code { font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 12px; word-break: break-all; }
+code { font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 12px; overflow-wrap: anywhere; }
 .meta { color: var(--muted); margin: 0 0 16px; font-size: 13px; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(145px, 1fr)); gap: 10px; margin: 0 0 16px; }
 .tile { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; }
-.tile dt { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
+.tile dt { font-size: 13px; color: var(--muted); }
 .tile dd { margin: 2px 0 0; font-size: 21px; font-weight: 600; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
 .tile dd small { display: block; font-size: 12px; font-weight: 400; color: var(--muted); }
 .tile.warn dd { color: var(--bad); }
@@ -288,5 +294,7 @@ svg.chart .bar-row:hover rect, svg.chart .column:hover rect { opacity: .8; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { color: var(--muted); font-weight: 600; }
+td:first-child { width: 30%; }
+.nowrap { white-space: nowrap; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 `;

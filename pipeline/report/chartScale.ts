@@ -28,6 +28,11 @@ export function formatExact(v: number): string {
   return exact.format(v);
 }
 
+/** `n thing(s)`: plural("order", 1) → "1 order", plural("order", 3) → "3 orders". */
+export function plural(word: string, n: number): string {
+  return `${whole.format(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** 1234 → "1,234" */
 export function formatCount(v: number): string {
   return whole.format(v);
@@ -61,16 +66,22 @@ function graphemes(text: string): string[] {
 
 /** Wide (two-column) characters: CJK, Hangul, fullwidth forms, emoji. */
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1faff}\u{20000}-\u{3fffd}]/u;
-const NARROW = /^[\s.,:;'!|ilIjtf()[\]{}·`]$/;
+const NARROW = /^[\s.,:;'!|ilIjtfr()[\]{}`/\\"-]$/;
+const BROAD = /^[<>=+~^*#%&@mwMW_…]$/;
 
-/** Estimated rendered width of `text` in px at `fontSize` (a generous sans-serif estimate). */
+/**
+ * Estimated rendered width of `text` in px at `fontSize`. Errs on the wide side
+ * for common sans-serif fonts (DejaVu Sans is among the widest), so fitted
+ * labels do not overflow.
+ */
 export function estimateTextWidth(text: string, fontSize: number): number {
   let em = 0;
   for (const g of graphemes(text)) {
     if (WIDE.test(g)) em += 1.05;
-    else if (NARROW.test(g)) em += 0.34;
-    else if (/^[A-Z0-9MW@%&#]$/.test(g) || g.length > 1) em += 0.7;
-    else em += 0.62;
+    else if (NARROW.test(g)) em += 0.38;
+    else if (BROAD.test(g)) em += 0.92;
+    else if (/^[A-Z0-9]$/.test(g) || g.length > 1) em += 0.74;
+    else em += 0.64;
   }
   return em * fontSize;
 }

