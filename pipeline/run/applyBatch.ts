@@ -38,6 +38,8 @@ export interface BatchInput {
   /** Share of changed keys above which a full recompute is used (default 0.3). */
   fullRecomputeShare?: number;
   note?: string;
+  /** When the run started (before reading files), for pipeline_runs. */
+  startedAt?: Date;
 }
 
 export interface BatchResult {
@@ -64,7 +66,7 @@ async function count(w: Warehouse, sql: string): Promise<number> {
  * together or not at all.
  */
 export async function applyBatch(w: Warehouse, input: BatchInput): Promise<BatchResult> {
-  const started = new Date().toISOString();
+  const started = (input.startedAt ?? new Date()).toISOString();
   const runId = await nextId(w, 'pipeline_runs', 'run_id');
   const stateRows = await count(w, 'SELECT (SELECT count(*) FROM cur_orders) + (SELECT count(*) FROM cur_deliveries) AS n');
   // Nothing to be incremental against, or asked to redo everything: skip collecting keys.

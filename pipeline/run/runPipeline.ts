@@ -91,6 +91,7 @@ async function rebuildReasonFor(w: Warehouse, config: PipelineConfig, sql: SqlRe
  */
 export async function runPipeline(config: PipelineConfig, options: RunOptions = {}): Promise<RunReport> {
   const started = performance.now();
+  const startedAt = new Date();
   return withWarehouse(warehouseOptions(config, options), async (w) => {
     const sql = await migrateWarehouse(w);
     const warnings: string[] = [];
@@ -170,6 +171,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
         const r = await applyBatch(w, {
           kind, window: config.window, newVersions: staged, withdraw, forceFull,
           fullRecomputeShare: options.fullRecomputeShare,
+          startedAt,
           note: rebuildReason ? `full recompute: ${rebuildReason}` : undefined,
         });
         await recordSqlFiles(w, sql.files);

@@ -16,7 +16,18 @@ interface RunArgs extends GlobalArgs, ExportArgs {
 /** Shared by run / rebuild / retract: run, print, set the exit code. */
 export async function executeRun(args: RunArgs, options: RunOptions): Promise<void> {
   const config = configFrom(args);
-  const report = await runPipeline(config, { ...options, archive: args.archive });
+  // Progress on a terminal only; CI logs and --json stay quiet and structured.
+  const tty = process.stderr.isTTY && !args.json;
+  const report = await runPipeline(config, {
+    ...options,
+    archive: args.archive,
+    lockWaitMs: 60_000, // a watch batch may hold the warehouse for a moment
+    onWait: (m) => console.error(m),
+    onProgress: tty
+      ? (p) => process.stderr.write(`\r\x1b[K  read ${p.done}/${p.total} ${p.path}: ${p.rows} rows, ${(p.bytes / 1e6).toFixed(1)} MB`)
+      : undefined,
+  });
+  if (tty) process.stderr.write('\r\x1b[K');
   if (!args.json) printRunReport(report);
   const bad = report.rowsRejected > 0 || report.files.some((f) => f.status === 'quarantined');
   process.exitCode = args.strict && bad ? EXIT_CODES.strictRejects : EXIT_CODES.ok;

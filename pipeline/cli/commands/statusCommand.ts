@@ -28,7 +28,12 @@ export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
       for (const f of quarantined) console.log(`  ${f.path}: ${f.reason}`);
       console.log('last runs:');
       for (const r of s.runs.slice(0, 5)) {
-        console.log(`  #${r.run_id} ${r.kind} ${r.strategy} at ${r.finished_at}: ${r.files_new} files, ${r.rows_loaded} rows loaded, ${r.rows_rejected} rejected, ${r.groups_upserted} groups upserted, ${r.groups_deleted} deleted`);
+        const seconds = (Date.parse(`${String(r.finished_at).replace(' ', 'T')}Z`) - Date.parse(`${String(r.started_at).replace(' ', 'T')}Z`)) / 1000;
+        console.log(
+          `  #${r.run_id} ${r.kind} ${r.strategy} at ${r.finished_at} (${Number.isFinite(seconds) ? seconds.toFixed(2) : '?'}s): ` +
+            `${r.files_new} files, ${r.rows_loaded} rows loaded, ${r.rows_rejected} rejected, ` +
+            `${r.groups_recomputed} groups recomputed, ${r.groups_upserted} upserted, ${r.groups_deleted} deleted`,
+        );
       }
       if (postgres) {
         console.log(
