@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NODE_MODULES := node_modules/.install-stamp
 PIPELINE := node bin/pipeline.js
 
-.PHONY: install build pipeline run test bench bench-incremental bench-export bench-watch status sql check export postgres clean
+.PHONY: install build pipeline run test bench bench-incremental bench-export bench-watch status watch report sql check export postgres clean
 
 $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -25,6 +25,12 @@ run: pipeline
 
 status: build
 	$(PIPELINE) status
+
+watch: build
+	$(PIPELINE) watch
+
+report: build
+	$(PIPELINE) report
 
 sql: build
 	$(PIPELINE) sql
