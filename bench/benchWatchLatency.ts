@@ -51,9 +51,11 @@ async function main(): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   // wait for the start-up export (the customers file) so the table exists
+  const waitStart = performance.now();
   for (;;) {
     const r = await client.query(`SELECT to_regclass('${schema}.ecommerce') AS t`);
     if (r.rows[0].t) break;
+    if (performance.now() - waitStart > 30_000) throw new Error(`no ${schema}.ecommerce after 30 s; watch log:\n${log}`);
     await sleep(50);
   }
 

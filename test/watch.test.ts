@@ -146,6 +146,25 @@ describe('watch mode', () => {
     expect(diffEcommerce(await readEcommerce(ws.warehousePath), scratch)).toEqual([]);
   });
 
+  // Regression: with the embedded Postgres (the default target), chokidar's one-time
+  // 'ready' event fired while the server was starting and was missed: watch hung.
+  it('starts with the default embedded Postgres, becomes ready and exports', async () => {
+    const ws = workspace('watch-embedded');
+    fs.chmodSync(ws.root, 0o755); // the postgres system user must reach warehouse/postgres
+    ws.write('Customers/c.json', '[{"Customer ID": 1}]');
+    ws.write('Orders/o.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n`);
+    ws.write('Deliveries/d.csv', 'Order ID,Distance(m)\n1,5\n');
+    const port = 56000 + (process.pid % 1000);
+    const watch = startWatch(ws, [], { PIPELINE_EXPORT: '1', PIPELINE_PG_PORT: String(port) });
+    watches.push(watch);
+    await watch.waitFor(/watching/, 60_000);
+    await watch.waitFor(/export: version 0 -> 1, 1 upserted/);
+    const url = `postgres://postgres:pipeline@127.0.0.1:${port}/postgres`;
+    expect(diffEcommerce(await readPgEcommerce('public', url), await readEcommerce(ws.warehousePath))).toEqual([]);
+    expect(await watch.stop()).toBe(0);
+    expect(watch.log()).toMatch(/stopped/);
+  });
+
   it('quarantines a bad file once, keeps going, and exports each batch to Postgres', async () => {
     const ws = workspace('watch-pg');
     const schema = uniqueSchema('watch');

@@ -123,6 +123,8 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
       // files present at start; completeness is checked by the run itself (settleMs).
     },
   );
+  // chokidar emits 'ready' once; listen now, not after the (slow) Postgres start.
+  const watcherReady = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   watcher.on('all', () => {
     pending = true;
     schedule(debounceMs);
@@ -135,7 +137,7 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
       postgresUrl = embedded.connectionString;
       log(`embedded Postgres serving on ${new URL(postgresUrl).host}`);
     }
-    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+    await watcherReady;
     await kick();
   })();
 
