@@ -57,6 +57,9 @@ bench: build
 bench-incremental: build
 	node dist/bench/benchIncremental.js
 
+bench-export: build
+	node dist/bench/benchExport.js
+
 bench-watch: build
 	node dist/bench/benchWatchLatency.js
 

@@ -57,12 +57,12 @@ export function readSettings(): BenchSettings {
 export function codeVersion(): { commit: string; dirtyFiles: string[] } {
   const git = (args: string[]) => {
     try {
-      return execFileSync('git', args, { cwd: REPO_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      return execFileSync('git', args, { cwd: REPO_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     } catch {
       return '';
     }
   };
-  const commit = git(['rev-parse', '--short', 'HEAD']) || 'unknown';
+  const commit = git(['rev-parse', '--short', 'HEAD']).trim() || 'unknown';
   const dirtyFiles = git(['status', '--porcelain', '--', 'pipeline', 'sql', 'bench/oneShotSql.ts']).split('\n').filter(Boolean);
   return { commit, dirtyFiles };
 }
