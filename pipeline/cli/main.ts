@@ -22,6 +22,12 @@ function fail(error: unknown): never {
   process.exit(EXIT_CODES.failure);
 }
 
+// `pipeline sql ... | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 try {
   await yargs(hideBin(process.argv))
     .scriptName('pipeline')

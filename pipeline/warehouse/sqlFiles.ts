@@ -58,9 +58,18 @@ export function renderSql(name: string, params: Record<string, string> = {}): st
     text = fs.readFileSync(file, 'utf8');
     cache.set(name, text);
   }
-  return text.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
-    const value = params[key];
-    if (value === undefined) throw new PipelineError('INTERNAL', `sql/${name} needs a value for {{${key}}}`);
-    return value;
-  });
+  // Placeholders in `--` comment lines are documentation, not substituted
+  // (a multi-line value there would spill out of the comment).
+  return text
+    .split('\n')
+    .map((line) =>
+      line.trimStart().startsWith('--')
+        ? line
+        : line.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+            const value = params[key];
+            if (value === undefined) throw new PipelineError('INTERNAL', `sql/${name} needs a value for {{${key}}}`);
+            return value;
+          }),
+    )
+    .join('\n');
 }
