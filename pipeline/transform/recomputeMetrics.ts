@@ -16,7 +16,7 @@ const FLOATS = [
 const SAME_VALUES = [
   ...EXACT.map((c) => `s.${c} IS NOT DISTINCT FROM n.${c}`),
   ...FLOATS.map(
-    (c) => `(s.${c} IS NOT DISTINCT FROM n.${c} OR abs(s.${c} - n.${c}) <= 1e-12 * greatest(abs(s.${c}), abs(n.${c})))`,
+    (c) => `(s.${c} IS NOT DISTINCT FROM n.${c} OR coalesce(abs(s.${c} - n.${c}) <= 1e-12 * greatest(abs(s.${c}), abs(n.${c})), false))`,
   ),
 ].join('\n     AND ');
 
@@ -50,13 +50,17 @@ export async function recomputeMetrics(
   opts: { window: string; version: number; full: boolean },
 ): Promise<MetricsChange> {
   const win = windowSql(opts.window);
-  // Incremental: only the orders of the affected groups reach the aggregation.
+  // Incremental: only the orders of the affected groups reach the aggregation —
+  // first the affected customers' orders (a cheap semi-join on the integer key),
+  // then, of those, the ones in an affected window.
   const orders = opts.full
     ? 'cur_orders'
-    : `(SELECT o.* FROM cur_orders o
-        SEMI JOIN affected_groups g
-          ON g.Customer_ID = o.Customer_ID
-         AND g.start_timestamp = time_bucket(${win}, o.Order_Time, TIMESTAMP '1970-01-01 00:00:00'))`;
+    : `(SELECT o.* FROM (
+          SELECT *, time_bucket(${win}, Order_Time, TIMESTAMP '1970-01-01 00:00:00') AS _start
+          FROM cur_orders
+          WHERE Customer_ID IN (SELECT DISTINCT Customer_ID FROM affected_groups)
+        ) o
+        SEMI JOIN affected_groups g ON g.Customer_ID = o.Customer_ID AND g.start_timestamp = o._start)`;
   const metrics = renderSql('marts/ecommerce_metrics.sql', { orders, window: win });
   const count = async (table: string) =>
     Number((await w.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${table}`))!.n);
@@ -74,13 +78,14 @@ export async function recomputeMetrics(
     : `(SELECT s.* FROM ecommerce_state s SEMI JOIN affected_groups g
           ON g.Customer_ID = s.Customer_ID AND g.start_timestamp = s.start_timestamp)`;
   await w.run('DROP TABLE IF EXISTS changed_groups');
+  // An equi-join on the key, then the value comparison as a filter (as residual
+  // predicates of an ANTI JOIN the OR-ed tolerance test made DuckDB plan it badly:
+  // 13.8 s instead of 0.1 s for 100k groups on a 10M-order warehouse).
   await w.run(`
     CREATE TEMP TABLE changed_groups AS
     SELECT n.* FROM new_metrics n
-    ANTI JOIN ${scope} s
-      ON s.Customer_ID = n.Customer_ID AND s.start_timestamp = n.start_timestamp
-     AND ${SAME_VALUES}
-`);
+    LEFT JOIN ${scope} s ON s.Customer_ID = n.Customer_ID AND s.start_timestamp = n.start_timestamp
+    WHERE s.Customer_ID IS NULL OR NOT coalesce(${SAME_VALUES}, false)`);
   await w.run('DROP TABLE IF EXISTS gone_groups');
   await w.run(`
     CREATE TEMP TABLE gone_groups AS
