@@ -47,6 +47,7 @@ postgres: build
 
 # The report test renders the HTML report in real headless Chromium (Debian package `chromium`).
 test: build
+	npx tsc -p tsconfig.test.json
 	bash .ci/install-chromium.sh
 	npx vitest run
 

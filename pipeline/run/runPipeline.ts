@@ -11,7 +11,7 @@ import { DATASETS } from '../ingest/datasets.js';
 import { applyBatch, type BatchInput, type BatchResult, type FileReport, type StagedVersion } from './applyBatch.js';
 import { crashPoint } from './crashPoint.js';
 import { latestLedgerEntries, nextId } from './ledger.js';
-import { mtimeMicros, planBatch } from './planBatch.js';
+import { mtimeMicros, planBatch, type BatchPlan } from './planBatch.js';
 
 export interface RunOptions {
   /** After a successful commit, move processed files to <data>/archive/<Dataset>/. */
@@ -63,6 +63,15 @@ export interface RunReport {
   rebuildReason?: string;
   warnings: string[];
   seconds: number;
+}
+
+/** Files whose stat changed but content did not: the ledger records the new size/mtime, nothing else. */
+async function recordTouched(w: Warehouse, plan: BatchPlan): Promise<void> {
+  for (const t of plan.touched) {
+    await w.run('UPDATE pipeline_files SET size_bytes = $1, mtime = make_timestamp($2::BIGINT) WHERE file_id = $3', [
+      t.file.size, mtimeMicros(t.file), t.fileId,
+    ]);
+  }
 }
 
 function warehouseOptions(config: PipelineConfig, options: RunOptions = {}) {
@@ -139,13 +148,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
     let result: BatchResult | undefined;
     if (nothingToDo) {
       if (plan.touched.length > 0) {
-        await w.transaction(async () => {
-          for (const t of plan.touched) {
-            await w.run('UPDATE pipeline_files SET size_bytes = $1, mtime = make_timestamp($2::BIGINT) WHERE file_id = $3', [
-              t.file.size, mtimeMicros(t.file), t.fileId,
-            ]);
-          }
-        });
+        await w.transaction(() => recordTouched(w, plan));
       }
     } else {
       // Read and stage every new file first, outside the transaction: a file
@@ -163,11 +166,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
       }
       crashPoint('after-stage');
       result = await w.transaction(async () => {
-        for (const t of plan.touched) {
-          await w.run('UPDATE pipeline_files SET size_bytes = $1, mtime = make_timestamp($2::BIGINT) WHERE file_id = $3', [
-            t.file.size, mtimeMicros(t.file), t.fileId,
-          ]);
-        }
+        await recordTouched(w, plan);
         const r = await applyBatch(w, {
           kind, window: config.window, newVersions: staged, withdraw, forceFull,
           fullRecomputeShare: options.fullRecomputeShare,
