@@ -51,8 +51,8 @@ export async function readSyncStatus(w: Warehouse, warehousePath: string, flags:
     const wm = r.rows[0] ? Number(r.rows[0].version) : 0;
     status.watermark = wm;
     status.versionsBehind = Math.max(0, duck - wm);
-    status.rowsBehind = Number((await w.one<{ n: bigint }>(`SELECT count(*) AS n FROM ecommerce_state WHERE _version > ${wm}`))!.n);
-    status.tombstonesBehind = Number((await w.one<{ n: bigint }>(`SELECT count(*) AS n FROM ecommerce_tombstones WHERE _version > ${wm}`))!.n);
+    status.rowsBehind = await w.count(`SELECT count(*) FROM ecommerce_state WHERE _version > ${wm}`);
+    status.tombstonesBehind = await w.count(`SELECT count(*) FROM ecommerce_tombstones WHERE _version > ${wm}`);
   } catch (error) {
     status.error = maskSecrets((error as Error).message);
   } finally {

@@ -24,10 +24,6 @@ function firstLine(error: unknown): string {
   return message.split('\n')[0]!.replace(/^[A-Za-z ]+ Error: /, '');
 }
 
-async function count(w: Warehouse, sql: string): Promise<number> {
-  return Number((await w.one<{ n: bigint }>(sql))!.n);
-}
-
 /** Maps producer names to canonical ones; returns why the file must be quarantined, if it must. */
 function planColumns(spec: DatasetSpec, columns: string[]): { select: string[]; problem?: string } {
   const canonical = new Map<string, string>(); // canonical lower -> producer name
@@ -108,9 +104,9 @@ export async function stageFile(w: Warehouse, t: IngestTarget): Promise<StageOut
       UNION ALL
       SELECT ${t.fileId}, ${literal(t.path)}, ${literal(spec.name)}, line, column_name, reason, raw_record
       FROM incoming_structural_rejects`);
-    const staged = await count(w, `SELECT count(*) AS n FROM ${stagedTable}`);
-    const rejected = await count(w, `SELECT count(*) AS n FROM ${rejectsTable}`);
-    const valueRejects = await count(w, `SELECT count(*) AS n FROM ${stagedTable} WHERE _reject_reason IS NOT NULL`);
+    const staged = await w.count(`SELECT count(*) FROM ${stagedTable}`);
+    const rejected = await w.count(`SELECT count(*) FROM ${rejectsTable}`);
+    const valueRejects = await w.count(`SELECT count(*) FROM ${stagedTable} WHERE _reject_reason IS NOT NULL`);
     return {
       status: 'loaded',
       rowsRead: staged + rejected - valueRejects,

@@ -56,10 +56,6 @@ export interface BatchResult {
 /** Above this share of changed keys a full recompute is cheaper than the incremental path. */
 const FULL_RECOMPUTE_SHARE = 0.3;
 
-async function count(w: Warehouse, sql: string): Promise<number> {
-  return Number((await w.one<{ n: bigint }>(sql))!.n);
-}
-
 /**
  * One run's work on the warehouse; the caller wraps it in a transaction so the
  * ledger, raw tables, keyed state, ecommerce, versions and tombstones change
@@ -68,7 +64,7 @@ async function count(w: Warehouse, sql: string): Promise<number> {
 export async function applyBatch(w: Warehouse, input: BatchInput): Promise<BatchResult> {
   const started = (input.startedAt ?? new Date()).toISOString();
   const runId = await nextId(w, 'pipeline_runs', 'run_id');
-  const stateRows = await count(w, 'SELECT (SELECT count(*) FROM cur_orders) + (SELECT count(*) FROM cur_deliveries) AS n');
+  const stateRows = await w.count('SELECT (SELECT count(*) FROM cur_orders) + (SELECT count(*) FROM cur_deliveries)');
   // Nothing to be incremental against, or asked to redo everything: skip collecting keys.
   const fullFromStart = input.forceFull || stateRows === 0;
   for (const spec of DATASET_LIST) {
@@ -141,7 +137,7 @@ export async function applyBatch(w: Warehouse, input: BatchInput): Promise<Batch
   let keysChanged = 0;
   for (const spec of DATASET_LIST) {
     await w.run(`CREATE OR REPLACE TEMP TABLE ${spec.changedKeys} AS SELECT DISTINCT key FROM ${spec.changedKeys}`);
-    keysChanged += await count(w, `SELECT count(*) AS n FROM ${spec.changedKeys}`);
+    keysChanged += await w.count(`SELECT count(*) FROM ${spec.changedKeys}`);
   }
   const full = fullFromStart || keysChanged > (input.fullRecomputeShare ?? FULL_RECOMPUTE_SHARE) * stateRows;
   const window = input.window;

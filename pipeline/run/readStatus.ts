@@ -51,7 +51,7 @@ export async function readStatus(w: Warehouse, lastRuns = 10): Promise<StatusRep
     await w.all(`SELECT * FROM pipeline_runs ORDER BY run_id DESC LIMIT ${lastRuns}`),
   );
   const version = Number((await w.one<{ v: bigint | null }>('SELECT max(run_id) AS v FROM pipeline_runs'))?.v ?? 0);
-  const resultRows = Number((await w.one<{ n: bigint }>('SELECT count(*) AS n FROM ecommerce_state'))!.n);
+  const resultRows = await w.count('SELECT count(*) FROM ecommerce_state');
   const win = await w.one<{ value: string }>(`SELECT value FROM pipeline_settings WHERE key = 'window'`);
   const sqlFiles = plainRows<StatusReport['sql_files'][number]>(
     await w.all('SELECT name, kind, checksum FROM pipeline_sql_files ORDER BY kind, name'),

@@ -85,7 +85,7 @@ function warehouseOptions(config: PipelineConfig, options: RunOptions = {}) {
 }
 
 async function rebuildReasonFor(w: Warehouse, config: PipelineConfig, sql: SqlReport): Promise<string | undefined> {
-  const runs = Number((await w.one<{ n: bigint }>('SELECT count(*) AS n FROM pipeline_runs'))!.n);
+  const runs = await w.count('SELECT count(*) FROM pipeline_runs');
   if (runs === 0) return undefined;
   const reasons: string[] = [];
   if (sql.modelsChanged.length > 0) reasons.push(`SQL changed: ${sql.modelsChanged.map((n) => `sql/${n}`).join(', ')}`);
@@ -201,7 +201,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
         }
       }
     }
-    const resultRows = Number((await w.one<{ n: bigint }>('SELECT count(*) AS n FROM ecommerce_state'))!.n);
+    const resultRows = await w.count('SELECT count(*) FROM ecommerce_state');
     const files = result?.files ?? [];
     const sum = (f: (r: FileReport) => number) => files.reduce((a, r) => a + f(r), 0);
     return {

@@ -62,8 +62,7 @@ export async function recomputeMetrics(
         ) o
         SEMI JOIN affected_groups g ON g.Customer_ID = o.Customer_ID AND g.start_timestamp = o._start)`;
   const metrics = renderSql('marts/ecommerce_metrics.sql', { orders, window: win });
-  const count = async (table: string) =>
-    Number((await w.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${table}`))!.n);
+  const count = (table: string) => w.count(`SELECT count(*) FROM ${table}`);
   if (opts.full && (await count('ecommerce_state')) === 0) {
     // First build: nothing to compare with, so the result goes straight in.
     await w.run(`INSERT INTO ecommerce_state BY NAME SELECT *, ${opts.version} AS _version FROM (${metrics})`);

@@ -100,6 +100,12 @@ export class Warehouse {
     return (await this.all<T>(sql, values))[0];
   }
 
+  /** Runs a query returning one number (e.g. `SELECT count(*) FROM t`): its first column of its first row. */
+  async count(sql: string, values?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<number> {
+    const row = await this.one(sql, values);
+    return row === undefined ? 0 : Number(Object.values(row)[0] ?? 0);
+  }
+
   /** Runs `work` in one transaction: everything or nothing is committed. */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     await this.run('BEGIN TRANSACTION');

@@ -16,11 +16,7 @@ export interface SqlReport {
 }
 
 async function tableExists(w: Warehouse, name: string): Promise<boolean> {
-  const row = await w.one<{ n: bigint }>(
-    `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = $1 AND schema_name = 'main'`,
-    [name],
-  );
-  return (row?.n ?? 0n) > 0n;
+  return (await w.count(`SELECT count(*) FROM duckdb_tables() WHERE table_name = $1 AND schema_name = 'main'`, [name])) > 0;
 }
 
 /**
