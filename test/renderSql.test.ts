@@ -1,5 +1,7 @@
 import { expect, it } from 'vitest';
-import { renderSql } from '../pipeline/warehouse/sqlFiles.js';
+import { SqlSnapshot } from '../pipeline/warehouse/sqlFiles.js';
+
+const renderSql = (name: string, params: Record<string, string>) => SqlSnapshot.read().render(name, params);
 
 // Regression: a multi-line value substituted into a `-- {{orders}}:` comment line
 // spilled out of the comment and broke the incremental metrics SQL.

@@ -1,47 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateDataset } from '../pipeline/generate/generateDataset.js';
 import { fromScratch, readEcommerce } from './support/compareRuns.js';
-import { CLI, ROOT, cli, diffEcommerce, makeWorkspace, type Workspace } from './support/fixtures.js';
+import { cli, diffEcommerce, makeWorkspace, type Workspace } from './support/fixtures.js';
+import { startWatch, type Watch } from './support/watchProcess.js';
 import { pgUrl, readPgEcommerce, uniqueSchema } from './support/postgres.js';
 
 const HEADER = 'Order ID,Customer ID,Order Time,SKU,Quantity,Order Total';
-
-interface Watch {
-  child: ChildProcess;
-  log: () => string;
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-}
-
-function startWatch(ws: Workspace, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Watch {
-  const child = spawn(process.execPath, [CLI, 'watch', '--data', ws.dataDir, '--warehouse', ws.warehousePath, ...extra], {
-    cwd: ROOT,
-    env: { ...process.env, PIPELINE_EXPORT: '0', ...env },
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    log: () => out,
-    async waitFor(pattern, timeoutMs = 20_000) {
-      const end = Date.now() + timeoutMs;
-      while (!pattern.test(out)) {
-        if (Date.now() > end) throw new Error(`timed out waiting for ${pattern} in watch log:\n${out}`);
-        if (child.exitCode !== null) throw new Error(`watch exited (${child.exitCode}):\n${out}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-    async stop(signal = 'SIGTERM') {
-      child.kill(signal);
-      return exited;
-    },
-  };
-}
 
 function count(text: string, pattern: RegExp): number {
   return (text.match(new RegExp(pattern, 'g')) ?? []).length;

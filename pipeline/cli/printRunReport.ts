@@ -17,5 +17,12 @@ export function printRunReport(r: RunReport, out: (line: string) => void = conso
     else if (f.rowsRejected > 0) out(`  ${f.path}: ${f.rowsRejected} of ${f.rowsRead} rows rejected (see: pipeline sql "from pipeline_rejects where path = '${f.path}'")`);
     if (f.duplicateOf) out(`  ${f.path}: same content as ${f.duplicateOf} (keyed state makes it harmless)`);
   }
+  printIgnored(r.filesIgnored, out);
   for (const w of r.warnings) out(`  warning: ${w}`);
+}
+
+/** Entries of the drop folders that are not read (hidden, temp, not a regular file, …), with why; at most 20 listed. */
+export function printIgnored(ignored: { path: string; reason: string }[], out: (line: string) => void = console.log): void {
+  for (const f of ignored.slice(0, 20)) out(`  skipped ${JSON.stringify(f.path)}: ${f.reason}`);
+  if (ignored.length > 20) out(`  … and ${ignored.length - 20} more skipped entries (status --json lists them all)`);
 }

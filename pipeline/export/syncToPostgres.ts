@@ -5,7 +5,8 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { PipelineError } from '../errors/PipelineError.js';
 import { crashPoint } from '../run/crashPoint.js';
-import { literal, type Warehouse } from '../warehouse/Warehouse.js';
+import { quotedString } from '@duckdb/node-api';
+import type { Warehouse } from '../warehouse/Warehouse.js';
 import { createEcommerceTableSql, ECOMMERCE_COLUMNS, KEY_COLUMNS, pgIdent } from './ecommerceTable.js';
 
 export interface SyncReport {
@@ -107,8 +108,8 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
       await client.query('COMMIT');
       return { target, fromVersion: from, toVersion: to, rowsUpserted: 0, rowsDeleted: 0, mode: 'none', seconds: (performance.now() - started) / 1000 };
     }
-    await w.run(`COPY (SELECT ${DUCK_COLUMNS} FROM ecommerce_state WHERE _version > ${from}) TO ${literal(rowsFile)} (FORMAT csv, HEADER false)`);
-    await w.run(`COPY (SELECT Customer_ID, start_timestamp FROM ecommerce_tombstones WHERE _version > ${from}) TO ${literal(deletesFile)} (FORMAT csv, HEADER false)`);
+    await w.run(`COPY (SELECT ${DUCK_COLUMNS} FROM ecommerce_state WHERE _version > ${from}) TO ${quotedString(rowsFile)} (FORMAT csv, HEADER false)`);
+    await w.run(`COPY (SELECT Customer_ID, start_timestamp FROM ecommerce_tombstones WHERE _version > ${from}) TO ${quotedString(deletesFile)} (FORMAT csv, HEADER false)`);
     crashPoint('export-before-copy');
 
     let upserted = 0;

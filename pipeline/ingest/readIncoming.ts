@@ -1,7 +1,26 @@
-import { ident, literal, type Warehouse } from '../warehouse/Warehouse.js';
+import { quotedIdentifier, quotedString } from '@duckdb/node-api';
+import type { Warehouse } from '../warehouse/Warehouse.js';
+import { copyWithoutLongLines } from './copyWithoutLongLines.js';
 import type { DatasetSpec } from './datasets.js';
 import { normalizeColumnName } from './normalizeColumnName.js';
+import type { PrivateReadDir } from './privateReadDir.js';
 import { readCsvHeader } from './readCsvHeader.js';
+import { scanCsvLines, type LongLine } from './scanCsvLines.js';
+
+/**
+ * The longest line the CSV reader is given (DuckDB's default max_line_size,
+ * passed explicitly); longer lines are rejected rows.
+ */
+export const MAX_LINE_BYTES = 2_000_000;
+
+/** Physical-line facts about a CSV file, for exact line numbers and accounting. */
+export interface CsvLines {
+  physicalLines: number;
+  /** Lines over MAX_LINE_BYTES: replaced before reading, rejected with their size. */
+  longLines: LongLine[];
+  /** The glob-free path the reader was given (a symlink or a cleaned copy). */
+  readPath: string;
+}
 
 /** One input file, opened for staging. */
 export interface IncomingSource {
@@ -11,6 +30,10 @@ export interface IncomingSource {
   relation: string;
   /** Line of the first data row: 2 for CSV (after the header), 1 for JSON records. */
   firstLine: number;
+  /** Column of `relation` holding each record exactly as the file has it (JSON). */
+  rawRecordColumn?: string;
+  /** CSV only: physical lines, for exact reject line numbers and the read = loaded + rejected check. */
+  csvLines?: CsvLines;
   /**
    * After the relation has been read: creates temp table
    * incoming_structural_rejects(line, column_name, reason, raw_record) with the
@@ -21,7 +44,7 @@ export interface IncomingSource {
   collectReaderRejects(): Promise<void>;
 }
 
-const CSV_DIALECT = `header = true, delim = ',', quote = '"', escape = '"', compression = 'auto'`;
+const CSV_DIALECT = `header = true, delim = ',', quote = '"', escape = '"', compression = 'auto', max_line_size = ${MAX_LINE_BYTES}`;
 
 /**
  * Opens a file for staging. CSV: the header is read directly; known columns are
@@ -29,24 +52,42 @@ const CSV_DIALECT = `header = true, delim = ',', quote = '"', escape = '"', comp
  * every other column as text, and nothing is read until the relation is used.
  * JSON: records are read now, every value as text. Throws when the file cannot be read.
  */
-export async function readIncoming(w: Warehouse, spec: DatasetSpec, absPath: string): Promise<IncomingSource> {
+export async function readIncoming(
+  w: Warehouse,
+  spec: DatasetSpec,
+  absPath: string,
+  readDir: PrivateReadDir,
+): Promise<IncomingSource> {
   await w.run('DROP TABLE IF EXISTS incoming_raw');
   await w.run('DROP TABLE IF EXISTS incoming_structural_rejects');
-  return spec.format === 'csv' ? openCsv(w, spec, absPath) : openJson(w, spec, absPath);
+  return spec.format === 'csv' ? openCsv(w, spec, absPath, readDir) : openJson(w, spec, absPath, readDir);
 }
 
-async function openCsv(w: Warehouse, spec: DatasetSpec, absPath: string): Promise<IncomingSource> {
+async function openCsv(w: Warehouse, spec: DatasetSpec, absPath: string, readDir: PrivateReadDir): Promise<IncomingSource> {
+  const scan = await scanCsvLines(absPath, MAX_LINE_BYTES);
+  const longHeader = scan.longLines.find((l) => l.line === 1);
+  if (longHeader) throw new Error(`the header line is ${longHeader.bytes} bytes, over the maximum line size of ${MAX_LINE_BYTES} bytes`);
   const columns = await readCsvHeader(absPath);
   if (columns.length === 0) throw new Error('the file has no header line');
-  const types = columns.map((c) => `${literal(c)}: '${spec.parseTypes[normalizeColumnName(spec, c)] ?? 'VARCHAR'}'`);
+  // A producer's file name never reaches SQL (DuckDB would read it as a glob):
+  // the reader gets a plain-named link, or a copy without the over-long lines.
+  let readPath: string;
+  if (scan.longLines.length > 0) {
+    readPath = readDir.file('input.csv');
+    await copyWithoutLongLines(absPath, readPath, scan.longLines.map((l) => l.line));
+  } else {
+    readPath = readDir.link(absPath, 'input.csv');
+  }
+  const types = columns.map((c) => `${quotedString(c)}: ${quotedString(spec.parseTypes[normalizeColumnName(spec, c)] ?? 'VARCHAR')}`);
   await w.run('DROP TABLE IF EXISTS reject_errors');
   await w.run('DROP TABLE IF EXISTS reject_scans');
-  const canonicalCase = columns.map((n) => `WHEN ${literal(n)} THEN ${literal(normalizeColumnName(spec, n))}`).join(' ');
+  const canonicalCase = columns.map((n) => `WHEN ${quotedString(n)} THEN ${quotedString(normalizeColumnName(spec, n))}`).join(' ');
   return {
     columns,
     firstLine: 2,
+    csvLines: { physicalLines: scan.physicalLines, longLines: scan.longLines, readPath },
     // The header is known, so DuckDB need not sniff: the columns are given outright.
-    relation: `read_csv(${literal(absPath)}, ${CSV_DIALECT}, auto_detect = false, columns = {${types.join(', ')}},
+    relation: `read_csv(${quotedString(readPath)}, ${CSV_DIALECT}, auto_detect = false, columns = {${types.join(', ')}},
                         null_padding = false, store_rejects = true)`,
     async collectReaderRejects() {
       // DuckDB's store_rejects tables are temporary and per scan: copy what we need at once.
@@ -62,9 +103,10 @@ async function openCsv(w: Warehouse, spec: DatasetSpec, absPath: string): Promis
   };
 }
 
-async function openJson(w: Warehouse, spec: DatasetSpec, absPath: string): Promise<IncomingSource> {
+async function openJson(w: Warehouse, spec: DatasetSpec, absPath: string, readDir: PrivateReadDir): Promise<IncomingSource> {
+  const readPath = readDir.link(absPath, 'input.json');
   try {
-    await w.run(`CREATE OR REPLACE TEMP TABLE incoming_json AS SELECT json FROM read_json_objects(${literal(absPath)}, format = 'auto')`);
+    await w.run(`CREATE OR REPLACE TEMP TABLE incoming_json AS SELECT json FROM read_json_objects(${quotedString(readPath)}, format = 'auto')`);
     const keys = await w.all<{ k: string }>(
       `SELECT DISTINCT unnest(json_keys(json)) AS k FROM incoming_json WHERE json_type(json) = 'OBJECT' ORDER BY k`,
     );
@@ -76,8 +118,8 @@ async function openJson(w: Warehouse, spec: DatasetSpec, absPath: string): Promi
       groups.set(lower, [...(groups.get(lower) ?? []), k]);
     }
     const cols = [...groups.values()].map((ks) => {
-      const exprs = ks.map((k) => `json ->> ${literal(k)}`);
-      return `${exprs.length === 1 ? exprs[0]! : `coalesce(${exprs.join(', ')})`} AS ${ident(ks[0]!)}`;
+      const exprs = ks.map((k) => `json ->> ${quotedString(k)}`);
+      return `${exprs.length === 1 ? exprs[0]! : `coalesce(${exprs.join(', ')})`} AS ${quotedIdentifier(ks[0]!)}`;
     });
     await w.run(`
       CREATE TEMP TABLE incoming_raw AS
@@ -92,7 +134,8 @@ async function openJson(w: Warehouse, spec: DatasetSpec, absPath: string): Promi
   return {
     columns,
     firstLine: 1,
-    relation: `(SELECT * EXCLUDE (_is_object, _raw_record) FROM incoming_raw WHERE _is_object)`,
+    relation: `(SELECT * EXCLUDE (_is_object) FROM incoming_raw WHERE _is_object)`,
+    rawRecordColumn: '_raw_record',
     async collectReaderRejects() {
       await w.run(`
         CREATE TEMP TABLE incoming_structural_rejects AS

@@ -2,7 +2,9 @@ import { DATASET_LIST, DATASETS, type DatasetName } from '../ingest/datasets.js'
 import { loadStagedFile, type StageOutcome } from '../ingest/ingestFile.js';
 import { collectAffectedGroups, recomputeMetrics, type MetricsChange } from '../transform/recomputeMetrics.js';
 import { refreshKeyedState } from '../transform/refreshKeyedState.js';
-import { literal, type Warehouse } from '../warehouse/Warehouse.js';
+import { quotedString } from '@duckdb/node-api';
+import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
+import type { Warehouse } from '../warehouse/Warehouse.js';
 import { crashPoint } from './crashPoint.js';
 import { nextId } from './ledger.js';
 import { mtimeMicros, type NewVersion } from './planBatch.js';
@@ -29,6 +31,8 @@ export interface StagedVersion extends NewVersion {
 
 export interface BatchInput {
   kind: 'run' | 'rebuild' | 'retract';
+  /** The SQL files this run executes (read once, recorded with their checksums). */
+  sql: SqlSnapshot;
   window: string;
   newVersions: StagedVersion[];
   /** Extra files to withdraw (retract), with the status to give them. */
@@ -112,7 +116,7 @@ export async function applyBatch(w: Warehouse, input: BatchInput): Promise<Batch
         : { path: v.file.path, dataset: spec.name, fileId: id, status: 'quarantined', rowsRead: outcome.rowsRead,
             rowsLoaded: 0, rowsRejected: 0, reason: outcome.reason };
     if (outcome.status === 'loaded') {
-      report.columnsAdded = await loadStagedFile(w, { fileId: id, runId, path: v.file.path, absPath: v.file.absPath, spec }, outcome);
+      report.columnsAdded = await loadStagedFile(w, { fileId: id, runId, path: v.file.path, absPath: v.file.absPath, spec, sql: input.sql }, outcome);
     }
     if (v.duplicateOf) report.duplicateOf = v.duplicateOf;
     if (v.previous) report.replaced = v.previous.file_id;
@@ -142,7 +146,7 @@ export async function applyBatch(w: Warehouse, input: BatchInput): Promise<Batch
   const full = fullFromStart || keysChanged > (input.fullRecomputeShare ?? FULL_RECOMPUTE_SHARE) * stateRows;
   const window = input.window;
 
-  if (!full) await collectAffectedGroups(w, window); // groups as they were
+  if (!full) await collectAffectedGroups(w, input.sql, window); // groups as they were
   if (withdrawnIds.length > 0) {
     for (const spec of DATASET_LIST) {
       await w.run(`DELETE FROM ${spec.rawTable} WHERE _file_id IN (${withdrawnIds.join(', ')})`);
@@ -153,11 +157,11 @@ export async function applyBatch(w: Warehouse, input: BatchInput): Promise<Batch
   await w.run('SET preserve_insertion_order = false');
   let change: MetricsChange;
   try {
-    await refreshKeyedState(w, full);
-    if (!full) await collectAffectedGroups(w, window); // groups as they are now
+    await refreshKeyedState(w, input.sql, full);
+    if (!full) await collectAffectedGroups(w, input.sql, window); // groups as they are now
     change =
       full || keysChanged > 0
-        ? await recomputeMetrics(w, { window, version: runId, full })
+        ? await recomputeMetrics(w, { sql: input.sql, window, version: runId, full })
         : { groupsRecomputed: 0, groupsUpserted: 0, groupsDeleted: 0 };
   } finally {
     await w.run('SET preserve_insertion_order = true');
@@ -177,7 +181,7 @@ export async function applyBatch(w: Warehouse, input: BatchInput): Promise<Batch
     },
   );
   await w.run(`DELETE FROM pipeline_settings WHERE key = 'window'`);
-  await w.run(`INSERT INTO pipeline_settings VALUES ('window', ${literal(window)})`);
+  await w.run(`INSERT INTO pipeline_settings VALUES ('window', ${quotedString(window)})`);
   return {
     runId,
     strategy: full ? 'full' : 'incremental',

@@ -1,6 +1,10 @@
+import fs from 'node:fs';
 import type { DroppedFile } from '../ingest/scanDropFolders.js';
 import { hashFile } from '../ingest/hashFile.js';
 import type { LedgerEntry } from './ledger.js';
+
+/** content_hash recorded for a file that could not be read (quarantined; retried once readable). */
+export const UNREADABLE_HASH = 'unreadable';
 
 export interface NewVersion {
   file: DroppedFile;
@@ -9,6 +13,8 @@ export interface NewVersion {
   previous?: LedgerEntry;
   /** Path of an active file with identical content (reported; the keyed state makes it harmless). */
   duplicateOf?: string;
+  /** Why the file cannot be read (e.g. permission denied): it is quarantined with this reason. */
+  unreadable?: string;
 }
 
 export interface BatchPlan {
@@ -33,11 +39,23 @@ export async function planBatch(files: DroppedFile[], ledger: Map<string, Ledger
   for (const e of ledger.values()) if (e.status === 'loaded') activeByHash.set(e.content_hash, e.path);
   for (const file of files) {
     const known = ledger.get(file.path);
-    if (known && known.size_bytes === file.size && known.mtime_us === mtimeMicros(file)) {
+    if (known && known.size_bytes === file.size && known.mtime_us === mtimeMicros(file) && !becameReadable(known, file)) {
       plan.unchanged++;
       continue;
     }
-    const hash = await hashFile(file.absPath);
+    let hash: string;
+    try {
+      hash = await hashFile(file.absPath);
+    } catch (error) {
+      // One unreadable file must not stop the others: it is quarantined with the reason.
+      const e = error as NodeJS.ErrnoException;
+      if (known?.content_hash === UNREADABLE_HASH && known.size_bytes === file.size && known.mtime_us === mtimeMicros(file)) {
+        plan.unchanged++;
+        continue;
+      }
+      plan.newVersions.push({ file, hash: UNREADABLE_HASH, previous: known, unreadable: readErrorReason(e) });
+      continue;
+    }
     if (known && known.content_hash === hash) {
       plan.touched.push({ fileId: known.file_id, file });
       continue;
@@ -47,4 +65,20 @@ export async function planBatch(files: DroppedFile[], ledger: Map<string, Ledger
     activeByHash.set(hash, file.path);
   }
   return plan;
+}
+
+/** A file quarantined as unreadable whose permissions were fixed since (chmod keeps the mtime). */
+function becameReadable(known: LedgerEntry, file: DroppedFile): boolean {
+  if (known.content_hash !== UNREADABLE_HASH) return false;
+  try {
+    fs.accessSync(file.absPath, fs.constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readErrorReason(e: NodeJS.ErrnoException): string {
+  const what = e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : (e.message.split('\n')[0] ?? '');
+  return `cannot be read: ${what}${e.code ? ` (${e.code})` : ''}`;
 }

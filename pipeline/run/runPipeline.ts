@@ -5,8 +5,9 @@ import { PipelineError } from '../errors/PipelineError.js';
 import { openForWriting } from '../ingest/openForWriting.js';
 import { scanDropFolders } from '../ingest/scanDropFolders.js';
 import { migrateWarehouse, recordSqlFiles, type SqlReport } from '../warehouse/migrateWarehouse.js';
+import { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import { Warehouse, withWarehouse } from '../warehouse/Warehouse.js';
-import { stageFile } from '../ingest/ingestFile.js';
+import { stageFile, type StageOutcome } from '../ingest/ingestFile.js';
 import { DATASETS } from '../ingest/datasets.js';
 import { applyBatch, type BatchInput, type BatchResult, type FileReport, type StagedVersion } from './applyBatch.js';
 import { crashPoint } from './crashPoint.js';
@@ -102,7 +103,9 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
   const started = performance.now();
   const startedAt = new Date();
   return withWarehouse(warehouseOptions(config, options), async (w) => {
-    const sql = await migrateWarehouse(w);
+    // Read once: the text executed is the text whose checksum this run records.
+    const snapshot = SqlSnapshot.read();
+    const sql = await migrateWarehouse(w, snapshot);
     const warnings: string[] = [];
     if (sql.stagingChanged.length > 0) {
       warnings.push(
@@ -158,7 +161,9 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
       for (const v of plan.newVersions) {
         const id = fileId++;
         const spec = DATASETS[v.file.dataset];
-        const outcome = await stageFile(w, { fileId: id, runId: 0, path: v.file.path, absPath: v.file.absPath, spec });
+        const outcome: StageOutcome = v.unreadable
+          ? { status: 'quarantined', rowsRead: 0, reason: v.unreadable }
+          : await stageFile(w, { fileId: id, runId: 0, path: v.file.path, absPath: v.file.absPath, spec, sql: snapshot });
         staged.push({ ...v, fileId: id, outcome });
         options.onProgress?.({
           done: staged.length, total: plan.newVersions.length, path: v.file.path, rows: outcome.rowsRead, bytes: v.file.size,
@@ -168,7 +173,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
       result = await w.transaction(async () => {
         await recordTouched(w, plan);
         const r = await applyBatch(w, {
-          kind, window: config.window, newVersions: staged, withdraw, forceFull,
+          kind, sql: snapshot, window: config.window, newVersions: staged, withdraw, forceFull,
           fullRecomputeShare: options.fullRecomputeShare,
           startedAt,
           note: rebuildReason ? `full recompute: ${rebuildReason}` : undefined,

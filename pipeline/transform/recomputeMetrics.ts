@@ -1,4 +1,5 @@
-import { renderSql } from '../warehouse/sqlFiles.js';
+import { quotedString } from '@duckdb/node-api';
+import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 
 /**
@@ -28,14 +29,14 @@ export interface MetricsChange {
 
 /** `10 days` -> `INTERVAL '10 days'` (the value was validated by the config schema). */
 export function windowSql(window: string): string {
-  return `INTERVAL '${window.replaceAll("'", "")}'`;
+  return `INTERVAL ${quotedString(window)}`;
 }
 
 /** Adds the groups the current keyed state puts the changed keys in to the temp table affected_groups. */
-export async function collectAffectedGroups(w: Warehouse, window: string): Promise<void> {
+export async function collectAffectedGroups(w: Warehouse, sql: SqlSnapshot, window: string): Promise<void> {
   await w.run(`
     INSERT INTO affected_groups
-    SELECT * FROM (${renderSql('marts/affected_groups.sql', { window: windowSql(window) })})
+    SELECT * FROM (${sql.render('marts/affected_groups.sql', { window: windowSql(window) })})
     EXCEPT SELECT * FROM affected_groups`);
 }
 
@@ -47,7 +48,7 @@ export async function collectAffectedGroups(w: Warehouse, window: string): Promi
  */
 export async function recomputeMetrics(
   w: Warehouse,
-  opts: { window: string; version: number; full: boolean },
+  opts: { sql: SqlSnapshot; window: string; version: number; full: boolean },
 ): Promise<MetricsChange> {
   const win = windowSql(opts.window);
   // Incremental: only the orders of the affected groups reach the aggregation —
@@ -61,7 +62,7 @@ export async function recomputeMetrics(
           WHERE Customer_ID IN (SELECT DISTINCT Customer_ID FROM affected_groups)
         ) o
         SEMI JOIN affected_groups g ON g.Customer_ID = o.Customer_ID AND g.start_timestamp = o._start)`;
-  const metrics = renderSql('marts/ecommerce_metrics.sql', { orders, window: win });
+  const metrics = opts.sql.render('marts/ecommerce_metrics.sql', { orders, window: win });
   const count = (table: string) => w.count(`SELECT count(*) FROM ${table}`);
   if (opts.full && (await count('ecommerce_state')) === 0) {
     // First build: nothing to compare with, so the result goes straight in.

@@ -134,13 +134,3 @@ export async function withWarehouse<T>(options: WarehouseOptions, work: (w: Ware
     warehouse.close();
   }
 }
-
-/** Quotes an identifier for DuckDB SQL. */
-export function ident(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** Quotes a string literal for DuckDB SQL. */
-export function literal(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}

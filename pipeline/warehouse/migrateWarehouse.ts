@@ -1,5 +1,5 @@
 import { PipelineError } from '../errors/PipelineError.js';
-import { listSqlFiles, type SqlFile } from './sqlFiles.js';
+import type { SqlFile, SqlSnapshot } from './sqlFiles.js';
 import type { Warehouse } from './Warehouse.js';
 
 /** What the SQL folder looks like compared with what the warehouse last applied. */
@@ -25,8 +25,8 @@ async function tableExists(w: Warehouse, name: string): Promise<boolean> {
  * An applied migration that was edited or removed is an error: the warehouse
  * would no longer match the files describing it.
  */
-export async function migrateWarehouse(w: Warehouse): Promise<SqlReport> {
-  const files = listSqlFiles();
+export async function migrateWarehouse(w: Warehouse, sql: SqlSnapshot): Promise<SqlReport> {
+  const { files } = sql;
   const known = new Map<string, { kind: string; checksum: string }>();
   if (await tableExists(w, 'pipeline_sql_files')) {
     for (const r of await w.all<{ name: string; kind: string; checksum: string }>(

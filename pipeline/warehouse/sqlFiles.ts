@@ -28,14 +28,22 @@ function findProjectRoot(): string {
 export const PROJECT_ROOT = findProjectRoot();
 export const SQL_DIR = path.join(PROJECT_ROOT, 'sql');
 
-/** Every .sql file under sql/, in application order (kind, then name). */
-export function listSqlFiles(sqlDir: string = SQL_DIR): SqlFile[] {
+/**
+ * The SQL folder a run reads: sql/ of the project, or PIPELINE_SQL_DIR (to try
+ * edited SQL against a copy of the folder without touching the project's).
+ */
+export function sqlDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PIPELINE_SQL_DIR ? path.resolve(env.PIPELINE_SQL_DIR) : SQL_DIR;
+}
+
+/** Every .sql file under the SQL folder, in application order (kind, then name). */
+export function listSqlFiles(dir: string = sqlDir()): SqlFile[] {
   const files: SqlFile[] = [];
   for (const kind of SQL_KINDS) {
-    const dir = path.join(sqlDir, kind);
-    if (!fs.existsSync(dir)) continue;
-    for (const entry of fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
-      const text = fs.readFileSync(path.join(dir, entry), 'utf8');
+    const kindDir = path.join(dir, kind);
+    if (!fs.existsSync(kindDir)) continue;
+    for (const entry of fs.readdirSync(kindDir).filter((f) => f.endsWith('.sql')).sort()) {
+      const text = fs.readFileSync(path.join(kindDir, entry), 'utf8');
       files.push({
         name: `${kind}/${entry}`,
         kind,
@@ -47,19 +55,35 @@ export function listSqlFiles(sqlDir: string = SQL_DIR): SqlFile[] {
   return files;
 }
 
-const cache = new Map<string, string>();
+/**
+ * The SQL files as one run reads them: each file is read once, at the start of
+ * the run, and the text executed is the text whose checksum the run records.
+ * (A process-wide cache once outlived an edit under `watch`: the next batch
+ * recorded the new checksum but ran the old SQL.)
+ */
+export class SqlSnapshot {
+  private readonly byName: Map<string, SqlFile>;
 
-/** Reads sql/<name> and fills its {{placeholders}}; every placeholder must be given. */
-export function renderSql(name: string, params: Record<string, string> = {}): string {
-  let text = cache.get(name);
-  if (text === undefined) {
-    const file = path.join(SQL_DIR, name);
-    if (!fs.existsSync(file)) throw new PipelineError('SQL_FILE_MISSING', `sql/${name} is missing`);
-    text = fs.readFileSync(file, 'utf8');
-    cache.set(name, text);
+  constructor(readonly files: SqlFile[]) {
+    this.byName = new Map(files.map((f) => [f.name, f]));
   }
-  // Placeholders in `--` comment lines are documentation, not substituted
-  // (a multi-line value there would spill out of the comment).
+
+  /** Reads every file of the SQL folder now. */
+  static read(dir: string = sqlDir()): SqlSnapshot {
+    return new SqlSnapshot(listSqlFiles(dir));
+  }
+
+  /** The text of sql/<name> with its {{placeholders}} filled; every placeholder must be given. */
+  render(name: string, params: Record<string, string> = {}): string {
+    const file = this.byName.get(name);
+    if (!file) throw new PipelineError('SQL_FILE_MISSING', `sql/${name} is missing`);
+    return fillPlaceholders(name, file.text, params);
+  }
+}
+
+/** Fills {{placeholders}} in SQL text; placeholders in `--` comment lines are documentation, not substituted. */
+export function fillPlaceholders(name: string, text: string, params: Record<string, string>): string {
+  // (a multi-line value substituted into a comment would spill out of it)
   return text
     .split('\n')
     .map((line) =>

@@ -129,6 +129,14 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
     pending = true;
     schedule(debounceMs);
   });
+  // An entry the watcher cannot examine (e.g. a symlink whose target it may not
+  // stat) is reported and the watch goes on; each batch's scan reports it too.
+  watcher.on('error', (error) => {
+    const e = error as NodeJS.ErrnoException;
+    log(`watcher: ${maskSecrets(e.message ?? String(error))}${e.code ? ` [${e.code}]` : ''}; still watching`);
+    pending = true;
+    schedule(debounceMs);
+  });
   const rescan = setInterval(() => schedule(0), options.rescanMs ?? 5000);
 
   const ready = (async () => {

@@ -20,8 +20,13 @@ checked AS (
         CASE
             WHEN Customer_ID IS NULL  THEN ['Customer_ID', 'required column Customer_ID is empty']
             WHEN _customer_id IS NULL THEN ['Customer_ID', 'Customer_ID ''' || Customer_ID || ''' is not an INTEGER']
-            WHEN Number_of_Employees IS NOT NULL
-                 AND (_employees_d IS NULL OR _employees_d <> trunc(_employees_d))
+            WHEN Number_of_Employees IS NOT NULL AND _employees_d IS NULL
+                                      THEN ['Number_of_Employees', 'Number_of_Employees ''' || Number_of_Employees || ''' is not a number']
+            WHEN NOT isfinite(_employees_d)
+                                      THEN ['Number_of_Employees', 'Number_of_Employees ''' || Number_of_Employees || ''' is not a finite number']
+            WHEN abs(_employees_d) > 9e15
+                                      THEN ['Number_of_Employees', 'Number_of_Employees ''' || Number_of_Employees || ''' is out of range (at most 9e15 in absolute value)']
+            WHEN _employees_d <> trunc(_employees_d)
                                       THEN ['Number_of_Employees', 'Number_of_Employees ''' || Number_of_Employees || ''' is not a whole number']
         END AS _reject
     FROM cast_values

@@ -14,6 +14,9 @@ checked AS (
             WHEN Order_ID IS NULL OR trim(Order_ID) = '' THEN ['Order_ID', 'required column Order_ID is empty']
             WHEN _order_id IS NULL  THEN ['Order_ID', 'Order_ID ''' || Order_ID || ''' is neither YR-<digits>,0 nor <digits>']
             WHEN Distance_m IS NULL THEN ['Distance_m', 'required column Distance_m is empty']
+            WHEN NOT isfinite(Distance_m) THEN ['Distance_m', 'Distance_m ' || Distance_m || ' is not a finite number']
+            WHEN NOT isfinite(Discount)   THEN ['Discount', 'Discount ' || Discount || ' is not a finite number']
+            WHEN NOT isfinite(Tip)        THEN ['Tip', 'Tip ' || Tip || ' is not a finite number']
         END AS _reject
     FROM normalised
 )

@@ -4,6 +4,8 @@
 -- reader already parsed Customer_ID INTEGER, Order_Time TIMESTAMP, Quantity /
 -- Order_Total / Order_Discount / Order_Tip DOUBLE and rejected values that do not
 -- parse; known columns the file lacks are NULL; rows come in file order).
+-- Numbers and timestamps must be finite (the reader accepts nan, inf, infinity,
+-- and 1e400 overflows to inf): such a row is rejected, never loaded.
 -- Output: the row as raw_orders stores it, plus _reject_column / _reject_reason
 -- (both NULL = the row is good).
 WITH normalised AS (
@@ -19,18 +21,31 @@ checked AS (
             WHEN _order_id IS NULL   THEN ['Order_ID', 'Order_ID ''' || Order_ID || ''' is neither YR-<digits>,0 nor <digits>']
             WHEN Customer_ID IS NULL THEN ['Customer_ID', 'required column Customer_ID is empty']
             WHEN Order_Time IS NULL  THEN ['Order_Time', 'required column Order_Time is empty']
+            WHEN NOT isfinite(Order_Time)
+                                     THEN ['Order_Time', 'Order_Time ' || Order_Time || ' is not a finite timestamp']
             WHEN SKU IS NULL OR trim(SKU) = '' THEN ['SKU', 'required column SKU is empty']
             WHEN Quantity IS NULL    THEN ['Quantity', 'required column Quantity is empty']
-            WHEN Quantity <> trunc(Quantity) OR abs(Quantity) > 9e15
+            WHEN NOT isfinite(Quantity)
+                                     THEN ['Quantity', 'Quantity ' || Quantity || ' is not a finite number']
+            WHEN abs(Quantity) > 9e15
+                                     THEN ['Quantity', 'Quantity ' || Quantity || ' is out of range (at most 9e15 in absolute value)']
+            WHEN Quantity <> trunc(Quantity)
                                      THEN ['Quantity', 'Quantity ' || Quantity || ' is not a whole number']
             WHEN Order_Total IS NULL THEN ['Order_Total', 'required column Order_Total is empty']
+            WHEN NOT isfinite(Order_Total)
+                                     THEN ['Order_Total', 'Order_Total ' || Order_Total || ' is not a finite number']
+            WHEN NOT isfinite(Order_Discount)
+                                     THEN ['Order_Discount', 'Order_Discount ' || Order_Discount || ' is not a finite number']
+            WHEN NOT isfinite(Order_Tip)
+                                     THEN ['Order_Tip', 'Order_Tip ' || Order_Tip || ' is not a finite number']
         END AS _reject
     FROM normalised
 )
 SELECT * EXCLUDE (_order_id, _reject)
     REPLACE (
         _order_id                AS Order_ID,
-        CAST(Quantity AS BIGINT) AS Quantity
+        -- TRY_: a rejected row's out-of-range value must not fail the whole file
+        TRY_CAST(Quantity AS BIGINT) AS Quantity
     ),
     _reject[1] AS _reject_column,
     _reject[2] AS _reject_reason

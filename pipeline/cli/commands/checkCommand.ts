@@ -1,6 +1,5 @@
 import type { CommandModule } from 'yargs';
 import { runDataTests } from '../../run/runDataTests.js';
-import { plainValue } from '../../shell/formatRows.js';
 import { withWarehouse } from '../../warehouse/Warehouse.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
 
@@ -14,7 +13,7 @@ export const checkCommand: CommandModule<object, GlobalArgs> = {
       let failed = 0;
       for (const t of await runDataTests(w)) {
         console.log(`${t.failures === 0 ? 'ok  ' : 'FAIL'} ${t.name}${t.failures ? ` (${t.failures} rows)` : ''}`);
-        for (const row of t.sample) console.log(`     ${JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plainValue(v)])))}`);
+        for (const row of t.sample) console.log(`     ${JSON.stringify(row)}`);
         if (t.failures) failed++;
       }
       process.exitCode = failed ? 1 : 0;

@@ -1,6 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { readSyncStatus } from '../../export/readSyncStatus.js';
+import { scanDropFolders } from '../../ingest/scanDropFolders.js';
 import { readStatus } from '../../run/readStatus.js';
+import { printIgnored } from '../printRunReport.js';
 import { withExportOptions, type ExportArgs } from '../exportOptions.js';
 import { withWarehouse } from '../../warehouse/Warehouse.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
@@ -12,7 +14,8 @@ export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
   handler: async (args) => {
     const config = configFrom(args);
     await withWarehouse({ path: config.warehousePath, readOnly: true }, async (w) => {
-      const s = await readStatus(w);
+      // Skipped entries are not recorded: the drop folders are listed now (cheap, no file is read).
+      const s = { ...(await readStatus(w)), ignored: scanDropFolders(config.dataDir).ignored };
       const postgres = args.export === false ? undefined : await readSyncStatus(w, config.warehousePath, { postgres: args.postgres, pgSchema: args['pg-schema'] });
       if (args.json) {
         console.log(JSON.stringify({ ...s, postgres }, null, 2));
@@ -26,6 +29,8 @@ export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
       const quarantined = s.files.filter((f) => f.status === 'quarantined');
       if (quarantined.length) console.log('quarantined files:');
       for (const f of quarantined) console.log(`  ${f.path}: ${f.reason}`);
+      if (s.ignored.length) console.log('skipped entries in the drop folders:');
+      printIgnored(s.ignored);
       console.log('last runs:');
       for (const r of s.runs.slice(0, 5)) {
         const seconds = (Date.parse(`${String(r.finished_at).replace(' ', 'T')}Z`) - Date.parse(`${String(r.started_at).replace(' ', 'T')}Z`)) / 1000;
