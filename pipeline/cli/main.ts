@@ -47,6 +47,8 @@ try {
     .strict()
     .fail((msg, err) => {
       if (err) throw err;
+      // A handler whose promise was rejected with nothing (a library's bare reject()) is a failure, not bad usage.
+      if (msg === null || msg === undefined) throw new Error('the command failed without an error message');
       console.error(`error [USAGE]: ${msg}\n(see pipeline --help)`);
       process.exit(EXIT_CODES.usage);
     })

@@ -13,6 +13,8 @@ export interface CsvFilePlan {
   relPath: string;
   version: CsvVersion;
   gzip: boolean;
+  /** Written as Parquet (typed columns) instead of CSV. */
+  parquet: boolean;
   /** Order indexes [from, to). */
   from: number;
   to: number;
@@ -35,6 +37,9 @@ export type FilePlan = CsvFilePlan | CustomerFilePlan;
 
 export const DEFAULT_ORDER_FILES = 5;
 
+/** csv: every orders/deliveries file CSV; parquet: every one Parquet; mixed: CSV, but the last deliveries file Parquet. */
+export type GenerateFormat = 'csv' | 'parquet' | 'mixed';
+
 /** Version of the k-th of `files` CSV files: the versions split the files in thirds. */
 function versionOf(k: number, files: number): CsvVersion {
   return (1 + Math.floor((k * 3) / files)) as CsvVersion;
@@ -52,7 +57,7 @@ function pad(k: number, files: number): string {
  * Delivery files lag their order files: the last third of order file k's
  * deliveries are in delivery file k + 1 (except for the last file).
  */
-export function planFiles(orders: number, customers: number, files: number): FilePlan[] {
+export function planFiles(orders: number, customers: number, files: number, format: GenerateFormat = 'csv'): FilePlan[] {
   const orderBounds: number[] = [];
   for (let k = 0; k <= files; k++) orderBounds.push(Math.floor((k * orders) / files));
   const lag = Math.floor(orders / (3 * files));
@@ -71,23 +76,28 @@ export function planFiles(orders: number, customers: number, files: number): Fil
   const c3After = Math.floor((2 * (files - 1)) / 3);
   for (let k = 0; k < files; k++) {
     const version = versionOf(k, files);
-    const orderGzip = k % 2 === 1;
-    const deliveryGzip = k > 0 && k % 2 === 0;
+    const orderParquet = format === 'parquet';
+    const deliveryParquet = format === 'parquet' || (format === 'mixed' && k === files - 1);
+    const orderGzip = !orderParquet && k % 2 === 1;
+    const deliveryGzip = !deliveryParquet && k > 0 && k % 2 === 0;
+    const ext = (parquet: boolean, gzip: boolean) => (parquet ? '.parquet' : `.csv${gzip ? '.gz' : ''}`);
     plan.push({
       kind: 'csv',
       dataset: 'Orders',
-      relPath: `Orders/orders_2024_${pad(k, files)}.csv${orderGzip ? '.gz' : ''}`,
+      relPath: `Orders/orders_2024_${pad(k, files)}${ext(orderParquet, orderGzip)}`,
       version,
       gzip: orderGzip,
+      parquet: orderParquet,
       from: orderBounds[k]!,
       to: orderBounds[k + 1]!,
     });
     plan.push({
       kind: 'csv',
       dataset: 'Deliveries',
-      relPath: `Deliveries/deliveries_2024_${pad(k, files)}.csv${deliveryGzip ? '.gz' : ''}`,
+      relPath: `Deliveries/deliveries_2024_${pad(k, files)}${ext(deliveryParquet, deliveryGzip)}`,
       version,
       gzip: deliveryGzip,
+      parquet: deliveryParquet,
       from: deliveryBounds[k]!,
       to: deliveryBounds[k + 1]!,
     });

@@ -18,7 +18,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { copyQueryToFile } from './copyToFile.js';
 import { DELIVERY_VERSIONS, ORDER_VERSIONS } from './csvVersions.js';
 import { writeCustomerFile } from './customerFiles.js';
-import { DEFAULT_ORDER_FILES, planFiles, type CsvFilePlan, type Dataset } from './filePlan.js';
+import { DEFAULT_ORDER_FILES, planFiles, type CsvFilePlan, type Dataset, type GenerateFormat } from './filePlan.js';
 import { macroStatements } from './sqlMacros.js';
 
 export interface GenerateOptions {
@@ -31,6 +31,8 @@ export interface GenerateOptions {
   seed: number;
   /** Number of order files, and of delivery files (default 5). Versions v1..v3 split them in thirds. */
   files?: number;
+  /** csv (default), parquet (typed Parquet orders and deliveries), or mixed (the last deliveries file Parquet). */
+  format?: GenerateFormat;
 }
 
 export interface GenerateReport {
@@ -52,7 +54,9 @@ function checkInteger(name: string, value: number, min: number): void {
 
 function csvQuery(plan: CsvFilePlan): string {
   const columns = (plan.dataset === 'Orders' ? ORDER_VERSIONS : DELIVERY_VERSIONS)[plan.version];
-  const select = columns.map((c) => `${c.sql} AS "${c.name}"`).join(', ');
+  // Parquet keeps types: the producer's time text becomes a TIMESTAMP column.
+  const expr = (c: { name: string; sql: string }) => (plan.parquet && / Time$/.test(c.name) ? `CAST(${c.sql} AS TIMESTAMP)` : c.sql);
+  const select = columns.map((c) => `${expr(c)} AS "${c.name}"`).join(', ');
   return `SELECT ${select} FROM order_index WHERE i >= ${plan.from} AND i < ${plan.to}`;
 }
 
@@ -69,7 +73,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
     await mkdir(path.join(outDir, dataset), { recursive: true });
   }
 
-  const plan = planFiles(opts.orders, opts.customers, files);
+  const plan = planFiles(opts.orders, opts.customers, files, opts.format);
   const report: GenerateReport = { files: [], orders: opts.orders, customers: opts.customers, seconds: 0 };
 
   // Background gzip jobs; always waited for, even when a later file fails.
@@ -87,7 +91,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
     for (const [seq, file] of plan.entries()) {
       const finalPath = path.join(outDir, ...file.relPath.split('/'));
       const write = file.kind === 'csv'
-        ? await copyQueryToFile(conn, csvQuery(file), finalPath, `FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"'`, file.gzip)
+        ? await copyQueryToFile(conn, csvQuery(file), finalPath, file.parquet ? 'FORMAT parquet' : `FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"'`, file.gzip)
         : await writeCustomerFile(conn, file, finalPath);
       const entry = { path: finalPath, dataset: file.dataset, rows: file.to - file.from, bytes: 0 };
       report.files.push(entry);

@@ -5,6 +5,7 @@ export interface DatasetSpec {
   name: DatasetName;
   /** Drop folder below the data dir. */
   folder: string;
+  /** How the dataset's text files are read; `.parquet` files of any dataset are read as Parquet. */
   format: 'csv' | 'json';
   /** File name endings read from the drop folder. */
   extensions: string[];
@@ -35,7 +36,7 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
     name: 'Orders',
     folder: 'Orders',
     format: 'csv',
-    extensions: ['.csv', '.csv.gz'],
+    extensions: ['.csv', '.csv.gz', '.parquet'],
     key: 'Order_ID',
     required: ['Order_ID', 'Customer_ID', 'Order_Time', 'SKU', 'Quantity', 'Order_Total'],
     known: [
@@ -57,7 +58,7 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
     name: 'Deliveries',
     folder: 'Deliveries',
     format: 'csv',
-    extensions: ['.csv', '.csv.gz'],
+    extensions: ['.csv', '.csv.gz', '.parquet'],
     key: 'Order_ID',
     required: ['Order_ID', 'Distance_m'],
     known: ['Order_ID', 'Distance_m', 'Delivery_Time', 'Driver_ID', 'Delivery_Status', 'Discount', 'Tip'],
@@ -73,7 +74,7 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
     name: 'Customers',
     folder: 'Customers',
     format: 'json',
-    extensions: ['.json', '.ndjson', '.json.gz', '.ndjson.gz'],
+    extensions: ['.json', '.ndjson', '.json.gz', '.ndjson.gz', '.parquet'],
     key: 'Customer_ID',
     required: ['Customer_ID'],
     known: ['Customer_ID', 'Customer_Name', 'Market', 'Signup_Date', 'Number_of_Employees'],
@@ -88,6 +89,21 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
 };
 
 export const DATASET_LIST: DatasetSpec[] = [DATASETS.Orders, DATASETS.Deliveries, DATASETS.Customers];
+
+export type FileFormat = 'csv' | 'json' | 'parquet';
+
+/** How one dropped file is read: Parquet by its extension, otherwise the dataset's text format. */
+export function fileFormat(spec: DatasetSpec, fileName: string): FileFormat {
+  return fileName.toLowerCase().endsWith('.parquet') ? 'parquet' : spec.format;
+}
+
+/**
+ * The type a known column is read as before staging: the contract type for
+ * CSV datasets (spec.parseTypes), text for JSON datasets (their staging SQL casts).
+ */
+export function readType(spec: DatasetSpec, canonical: string): string {
+  return spec.format === 'csv' ? (spec.parseTypes[canonical] ?? 'VARCHAR') : 'VARCHAR';
+}
 
 /** Column names that the pipeline itself adds to raw tables. */
 export const META_COLUMNS = ['_file_id', '_row'];

@@ -1,7 +1,7 @@
 import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
-import { META_COLUMNS, type DatasetSpec } from './datasets.js';
+import { META_COLUMNS, readType, type DatasetSpec } from './datasets.js';
 import { mapCsvRecordLines } from './mapCsvRecordLines.js';
 import { normalizeColumnName } from './normalizeColumnName.js';
 import { PrivateReadDir } from './privateReadDir.js';
@@ -58,8 +58,7 @@ function planColumns(spec: DatasetSpec, source: IncomingSource): { select: strin
     };
   }
   for (const k of spec.known) {
-    const type = spec.format === 'csv' ? (spec.parseTypes[k] ?? 'VARCHAR') : 'VARCHAR';
-    if (!canonical.has(k.toLowerCase())) select.push(`NULL::${type} AS ${quotedIdentifier(k)}`);
+    if (!canonical.has(k.toLowerCase())) select.push(`NULL::${readType(spec, k)} AS ${quotedIdentifier(k)}`);
   }
   if (source.rawRecordColumn) select.push(`${quotedIdentifier(source.rawRecordColumn)} AS _raw_record`);
   return { select };

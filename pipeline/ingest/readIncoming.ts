@@ -1,7 +1,8 @@
 import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import { copyWithoutLongLines } from './copyWithoutLongLines.js';
-import type { DatasetSpec } from './datasets.js';
+import { fileFormat, type DatasetSpec } from './datasets.js';
+import { openParquet } from './openParquet.js';
 import { normalizeColumnName } from './normalizeColumnName.js';
 import type { PrivateReadDir } from './privateReadDir.js';
 import { readCsvHeader } from './readCsvHeader.js';
@@ -60,7 +61,9 @@ export async function readIncoming(
 ): Promise<IncomingSource> {
   await w.run('DROP TABLE IF EXISTS incoming_raw');
   await w.run('DROP TABLE IF EXISTS incoming_structural_rejects');
-  return spec.format === 'csv' ? openCsv(w, spec, absPath, readDir) : openJson(w, spec, absPath, readDir);
+  const format = fileFormat(spec, absPath);
+  if (format === 'parquet') return openParquet(w, spec, absPath, readDir);
+  return format === 'csv' ? openCsv(w, spec, absPath, readDir) : openJson(w, spec, absPath, readDir);
 }
 
 async function openCsv(w: Warehouse, spec: DatasetSpec, absPath: string, readDir: PrivateReadDir): Promise<IncomingSource> {
