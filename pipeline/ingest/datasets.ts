@@ -105,5 +105,10 @@ export function readType(spec: DatasetSpec, canonical: string): string {
   return spec.format === 'csv' ? (spec.parseTypes[canonical] ?? 'VARCHAR') : 'VARCHAR';
 }
 
+/** The SQL macro (sql/migrations/V002__lineage.sql) that turns a key's text into the dataset's key value. */
+export function keyParser(spec: DatasetSpec): string {
+  return spec.key === 'Order_ID' ? 'parse_order_id' : 'parse_customer_id';
+}
+
 /** Column names that the pipeline itself adds to raw tables. */
-export const META_COLUMNS = ['_file_id', '_row'];
+export const META_COLUMNS = ['_file_id', '_row', '_line'];

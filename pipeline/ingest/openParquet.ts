@@ -1,6 +1,6 @@
 import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/Warehouse.js';
-import { readType, type DatasetSpec } from './datasets.js';
+import { keyParser, readType, type DatasetSpec } from './datasets.js';
 import { normalizeColumnName } from './normalizeColumnName.js';
 import type { PrivateReadDir } from './privateReadDir.js';
 import type { IncomingSource } from './readIncoming.js';
@@ -56,9 +56,12 @@ export async function openParquet(w: Warehouse, spec: DatasetSpec, absPath: stri
            ${checks.length ? `CASE ${checks.join(' ')} END` : 'NULL::VARCHAR[]'} AS _reader_reject,
            to_json(p)::VARCHAR AS _raw_record
     FROM ${source} p`);
+  const keyColumn = columns.find((c) => normalizeColumnName(spec, c) === spec.key);
   return {
     columns,
     firstLine: 1,
+    keyOfRejectedRecord: (raw) =>
+      keyColumn === undefined ? 'NULL' : `${keyParser(spec)}(json_extract_string(${raw}, ${quotedString(`$."${keyColumn.replaceAll('"', '\\"')}"`)}))`,
     relation: `(SELECT * EXCLUDE (_reader_reject) FROM incoming_raw WHERE _reader_reject IS NULL)`,
     rawRecordColumn: '_raw_record',
     async collectReaderRejects() {

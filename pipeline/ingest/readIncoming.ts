@@ -1,7 +1,7 @@
 import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import { copyWithoutLongLines } from './copyWithoutLongLines.js';
-import { fileFormat, type DatasetSpec } from './datasets.js';
+import { fileFormat, keyParser, type DatasetSpec } from './datasets.js';
 import { openParquet } from './openParquet.js';
 import { normalizeColumnName } from './normalizeColumnName.js';
 import type { PrivateReadDir } from './privateReadDir.js';
@@ -33,6 +33,11 @@ export interface IncomingSource {
   firstLine: number;
   /** Column of `relation` holding each record exactly as the file has it (JSON). */
   rawRecordColumn?: string;
+  /**
+   * SQL for the normalised key of a record the reader rejected, from its text
+   * (`rawRecord`: a SQL expression), or NULL when it has no readable key.
+   */
+  keyOfRejectedRecord(rawRecord: string): string;
   /** CSV only: physical lines, for exact reject line numbers and the read = loaded + rejected check. */
   csvLines?: CsvLines;
   /**
@@ -85,9 +90,11 @@ async function openCsv(w: Warehouse, spec: DatasetSpec, absPath: string, readDir
   await w.run('DROP TABLE IF EXISTS reject_errors');
   await w.run('DROP TABLE IF EXISTS reject_scans');
   const canonicalCase = columns.map((n) => `WHEN ${quotedString(n)} THEN ${quotedString(normalizeColumnName(spec, n))}`).join(' ');
+  const keyIndex = columns.findIndex((c) => normalizeColumnName(spec, c) === spec.key);
   return {
     columns,
     firstLine: 2,
+    keyOfRejectedRecord: (raw) => (keyIndex < 0 ? 'NULL' : `${keyParser(spec)}(${csvField(raw, keyIndex)})`),
     csvLines: { physicalLines: scan.physicalLines, longLines: scan.longLines, readPath },
     // The header is known, so DuckDB need not sniff: the columns are given outright.
     relation: `read_csv(${quotedString(readPath)}, ${CSV_DIALECT}, auto_detect = false, columns = {${types.join(', ')}},
@@ -137,6 +144,7 @@ async function openJson(w: Warehouse, spec: DatasetSpec, absPath: string, readDi
   return {
     columns,
     firstLine: 1,
+    keyOfRejectedRecord: () => 'NULL', // the reader rejects only records that are not objects
     relation: `(SELECT * EXCLUDE (_is_object) FROM incoming_raw WHERE _is_object)`,
     rawRecordColumn: '_raw_record',
     async collectReaderRejects() {
@@ -147,4 +155,14 @@ async function openJson(w: Warehouse, spec: DatasetSpec, absPath: string, readDi
         FROM incoming_raw WHERE NOT _is_object`);
     },
   };
+}
+
+/**
+ * SQL for the text of field `index` (0-based) of a CSV record held in `line`
+ * (RFC 4180 quoting; DuckDB's rejected-line text may start with the newlines
+ * of blank lines before it), unquoted.
+ */
+function csvField(line: string, index: number): string {
+  const field = `regexp_extract(ltrim(${line}, chr(10) || chr(13)), '^(?:(?:"(?:[^"]|"")*"|[^,"]*),){${index}}("(?:[^"]|"")*"|[^,"\r\n]*)', 1)`;
+  return `(CASE WHEN ${field} LIKE '"%' THEN replace(${field}[2:-2], '""', '"') ELSE ${field} END)`;
 }

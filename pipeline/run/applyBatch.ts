@@ -149,6 +149,12 @@ export async function applyBatch(w: Warehouse, input: BatchInput): Promise<Batch
   if (!full) await collectAffectedGroups(w, input.sql, window); // groups as they were
   if (withdrawnIds.length > 0) {
     for (const spec of DATASET_LIST) {
+      // The rows go; their lineage stays (explain reports them as withdrawn).
+      await w.run(
+        `INSERT INTO pipeline_withdrawn_rows
+         SELECT ${quotedString(spec.name)}, ${spec.key}, _file_id, _row, _line, ${runId}
+         FROM ${spec.rawTable} WHERE _file_id IN (${withdrawnIds.join(', ')})`,
+      );
       await w.run(`DELETE FROM ${spec.rawTable} WHERE _file_id IN (${withdrawnIds.join(', ')})`);
     }
   }

@@ -10,7 +10,7 @@ WITH trimmed AS (
 ),
 cast_values AS (
     SELECT *,
-        TRY_CAST(Customer_ID AS INTEGER)                  AS _customer_id,
+        parse_customer_id(Customer_ID)                    AS _customer_id,
         TRY_CAST(TRY_CAST(Number_of_Employees AS DOUBLE) AS BIGINT) AS _employees,
         TRY_CAST(Number_of_Employees AS DOUBLE)           AS _employees_d
     FROM trimmed

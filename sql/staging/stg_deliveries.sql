@@ -5,7 +5,7 @@
 -- rows come in file order).
 WITH normalised AS (
     SELECT *,
-        TRY_CAST(regexp_extract(trim(Order_ID), '^(?:YR-)?([0-9]{1,18})(?:,0)?$', 1) AS BIGINT) AS _order_id
+        parse_order_id(Order_ID) AS _order_id
     FROM incoming
 ),
 checked AS (

@@ -10,8 +10,8 @@
 -- (both NULL = the row is good).
 WITH normalised AS (
     SELECT *,
-        -- 'YR-12345,0' -> 12345, '12345' -> 12345
-        TRY_CAST(regexp_extract(trim(Order_ID), '^(?:YR-)?([0-9]{1,18})(?:,0)?$', 1) AS BIGINT) AS _order_id
+        -- 'YR-12345,0' -> 12345, '12345' -> 12345 (macro in sql/migrations/V002__lineage.sql)
+        parse_order_id(Order_ID) AS _order_id
     FROM incoming
 ),
 checked AS (
