@@ -3,6 +3,7 @@ import { hideBin } from 'yargs/helpers';
 import { EXIT_CODES, PipelineError } from '../errors/PipelineError.js';
 import { maskSecrets } from '../errors/maskSecrets.js';
 import { checkCommand } from './commands/checkCommand.js';
+import { explainCommand } from './commands/explainCommand.js';
 import { exportCommand } from './commands/exportCommand.js';
 import { generateCommand } from './commands/generateCommand.js';
 import { postgresCommand } from './commands/postgresCommand.js';
@@ -38,6 +39,7 @@ try {
     .command(retractCommand)
     .command(exportCommand)
     .command(postgresCommand)
+    .command(explainCommand)
     .command(sqlCommand)
     .command(statusCommand)
     .command(checkCommand)

@@ -50,15 +50,27 @@ function trimDecimal(s: string): string {
   return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
 }
 
-/** Rows as a JSON array of objects (`rows`: DuckDB's JSON conversion of `values`, cell for cell). */
-export function formatJson(columns: string[], types: string[], rows: Json[][], values: DuckDBValue[][]): string {
-  return JSON.stringify(
-    rows.map((r, j) =>
-      Object.fromEntries(columns.map((c, i) => [c, infiniteDate(values[j]?.[i]) ?? jsonCell(r[i] ?? null, types[i] ?? '')])),
-    ),
-    null,
-    2,
+/** The shape of a materialized DuckDB result that JSON rendering needs. */
+export interface JsonSource {
+  columnNames(): string[];
+  columnTypes(): { toString(): string }[];
+  getRowsJson(): Json[][];
+  getRows(): DuckDBValue[][];
+}
+
+/** Rows as JSON-safe objects: any DuckDB value, numbers as numbers where a JS number holds them exactly. */
+export function jsonObjects(result: JsonSource): Record<string, Json>[] {
+  const columns = result.columnNames();
+  const types = result.columnTypes().map(String);
+  const values = result.getRows();
+  return result.getRowsJson().map((r, j) =>
+    Object.fromEntries(columns.map((c, i) => [c, infiniteDate(values[j]?.[i]) ?? jsonCell(r[i] ?? null, types[i] ?? '')])),
   );
+}
+
+/** Rows as a JSON array of objects. */
+export function formatJson(result: JsonSource): string {
+  return JSON.stringify(jsonObjects(result), null, 2);
 }
 
 function csvField(s: string): string {

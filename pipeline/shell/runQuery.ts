@@ -6,6 +6,6 @@ export async function runQuery(w: Warehouse, sql: string, format: OutputFormat):
   const reader = await w.connection.runAndReadAll(sql);
   const columns = reader.columnNames();
   if (columns.length === 0) return '';
-  if (format === 'json') return formatJson(columns, reader.columnTypes().map(String), reader.getRowsJson(), reader.getRows());
+  if (format === 'json') return formatJson(reader);
   return formatRows(columns, reader.getRows().map((r) => r.map(displayText)), format);
 }

@@ -57,7 +57,7 @@ export async function recomputeMetrics(
   const orders = opts.full
     ? 'cur_orders'
     : `(SELECT o.* FROM (
-          SELECT *, time_bucket(${win}, Order_Time, TIMESTAMP '1970-01-01 00:00:00') AS _start
+          SELECT *, window_start(Order_Time, ${win}) AS _start
           FROM cur_orders
           WHERE Customer_ID IN (SELECT DISTINCT Customer_ID FROM affected_groups)
         ) o

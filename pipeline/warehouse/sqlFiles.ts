@@ -4,8 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PipelineError } from '../errors/PipelineError.js';
 
-export type SqlKind = 'migrations' | 'staging' | 'state' | 'marts' | 'tests';
-export const SQL_KINDS: SqlKind[] = ['migrations', 'staging', 'state', 'marts', 'tests'];
+export type SqlKind = 'migrations' | 'staging' | 'state' | 'marts' | 'tests' | 'explain';
+export const SQL_KINDS: SqlKind[] = ['migrations', 'staging', 'state', 'marts', 'tests', 'explain'];
 
 export interface SqlFile {
   /** Path below sql/, e.g. "marts/ecommerce_metrics.sql". */

@@ -12,7 +12,7 @@ deliveries_changed AS (
 customers_changed AS (
     SELECT Customer_ID, Order_Time FROM cur_orders WHERE Customer_ID IN (SELECT key FROM changed_customers)
 )
-SELECT Customer_ID, time_bucket({{window}}, Order_Time, TIMESTAMP '1970-01-01 00:00:00') AS start_timestamp
+SELECT Customer_ID, window_start(Order_Time, {{window}}) AS start_timestamp
 FROM (
     SELECT * FROM orders_changed
     UNION ALL SELECT * FROM deliveries_changed

@@ -2,8 +2,9 @@
 -- {{orders}}: the current orders in scope (cur_orders for a full build, or the
 --             orders of the customers touched by a change).
 -- {{window}}: the window size, e.g. INTERVAL '10 days'.
--- Windows are tumbling and aligned to 1970-01-01 00:00:00: [start, start + size);
--- an order exactly on a boundary belongs to the later window.
+-- Windows: macro window_start (sql/migrations/V002__lineage.sql), tumbling and
+-- aligned to 1970-01-01 00:00:00, [start, start + size); an order exactly on a
+-- boundary belongs to the later window.
 WITH orders AS (
     SELECT Order_ID, Customer_ID, Order_Time, SKU, Quantity, Order_Total
     FROM {{orders}}
@@ -15,7 +16,7 @@ joined AS (
            o.Quantity,
            o.SKU,
            d.Distance_m,
-           time_bucket({{window}}, o.Order_Time, TIMESTAMP '1970-01-01 00:00:00') AS start_timestamp
+           window_start(o.Order_Time, {{window}}) AS start_timestamp
     FROM orders o
     JOIN cur_deliveries d ON d.Order_ID = o.Order_ID
     JOIN cur_customers  c ON c.Customer_ID = o.Customer_ID

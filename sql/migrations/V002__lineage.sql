@@ -29,3 +29,9 @@ CREATE MACRO parse_order_id(x) AS
     TRY_CAST(regexp_extract(trim(x), '^(?:YR-)?([0-9]{1,18})(?:,0)?$', 1) AS BIGINT);
 CREATE MACRO parse_customer_id(x) AS
     TRY_CAST(nullif(trim(x), '') AS INTEGER);
+
+-- One definition of the window rule (contract: tumbling windows aligned to
+-- 1970-01-01 00:00:00, [start, start + size); an order exactly on a boundary
+-- belongs to the later window). `size` is an INTERVAL.
+CREATE MACRO window_start(ts, size) AS
+    time_bucket(size, ts, TIMESTAMP '1970-01-01 00:00:00');

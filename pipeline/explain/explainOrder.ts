@@ -1,0 +1,47 @@
+import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
+import type { Warehouse } from '../warehouse/Warehouse.js';
+import type { HistoryEntry, OrderExplanation, OrderStatus, SourceRef } from './explanation.js';
+import { readWindowSetting } from './readWindowSetting.js';
+
+function source(path: unknown, line: unknown): SourceRef | null {
+  return path === null || path === undefined ? null : { path: String(path), line: line === null ? null : Number(line) };
+}
+
+/**
+ * Which source rows make up an order, and why it is or is not counted —
+ * answered from the warehouse alone (lookups by key; works after --archive and
+ * retract). `orderId` is the normalised Order_ID.
+ */
+export async function explainOrder(w: Warehouse, sql: SqlSnapshot, orderId: number): Promise<OrderExplanation> {
+  const window = await readWindowSetting(w);
+  const id = BigInt(orderId);
+  const state = await w.one(sql.render('explain/order_state.sql'), [id, window]);
+  const history = (await w.all(sql.render('explain/order_history.sql'), [id])).map(
+    (r): HistoryEntry => ({
+      dataset: r.dataset as HistoryEntry['dataset'],
+      path: String(r.path),
+      line: r.line === null ? null : Number(r.line),
+      outcome: r.outcome as HistoryEntry['outcome'],
+      reason: (r.reason as string | null) ?? null,
+    }),
+  );
+  let status: OrderStatus;
+  if (state) {
+    status = !state.has_delivery ? 'waiting_for_delivery' : !state.has_customer ? 'waiting_for_customer' : 'counted';
+  } else {
+    const orders = history.filter((h) => h.dataset === 'Orders');
+    if (orders.length === 0) status = 'unknown';
+    else if (orders.some((h) => h.outcome === 'withdrawn')) status = 'withdrawn';
+    else status = 'rejected';
+  }
+  return {
+    order_id: orderId,
+    status,
+    customer_id: state ? Number(state.Customer_ID) : null,
+    window_start: state ? String(state.window_start) : null,
+    order_source: state ? source(state.order_path, state.order_line) : null,
+    delivery_source: state ? source(state.delivery_path, state.delivery_line) : null,
+    customer_source: state ? source(state.customer_path, state.customer_line) : null,
+    history,
+  };
+}

@@ -1,0 +1,50 @@
+import { PipelineError } from '../errors/PipelineError.js';
+import { jsonObjects } from '../shell/formatRows.js';
+import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
+import type { Warehouse } from '../warehouse/Warehouse.js';
+import type { CountedOrder, WindowExplanation } from './explanation.js';
+import { readWindowSetting } from './readWindowSetting.js';
+
+const ref = (path: unknown, line: unknown) => ({ path: String(path), line: line === null ? null : Number(line) });
+
+/**
+ * Which orders make up one `ecommerce` row (customer, window containing
+ * `timestamp`), and which of the customer's current orders in that window are
+ * not counted, with why. NOT_FOUND when there is neither a row nor an order.
+ */
+export async function explainWindow(w: Warehouse, sql: SqlSnapshot, customerId: number, timestamp: string): Promise<WindowExplanation> {
+  const window = await readWindowSetting(w);
+  const bounds = await w.one<{ start: string | null; end: string; start_ts: unknown }>(
+    `SELECT strftime(window_start(TRY_CAST($1 AS TIMESTAMP), $2::INTERVAL), '%Y-%m-%d %H:%M:%S') AS start,
+            strftime(window_start(TRY_CAST($1 AS TIMESTAMP), $2::INTERVAL) + $2::INTERVAL, '%Y-%m-%d %H:%M:%S') AS end`,
+    [timestamp, window],
+  );
+  if (!bounds?.start) throw new PipelineError('USAGE', `--window ${JSON.stringify(timestamp)} is not a timestamp (e.g. 2024-03-05 or 2024-03-05 10:00:00)`);
+  const reader = await w.connection.runAndReadAll(
+    `SELECT * FROM ecommerce WHERE Customer_ID = $1 AND start_timestamp = $2::TIMESTAMP`,
+    [customerId, bounds.start],
+  );
+  const row = jsonObjects(reader)[0] ?? null;
+  const orders: CountedOrder[] = [];
+  const notCounted: WindowExplanation['not_counted'] = [];
+  for (const o of await w.all(sql.render('explain/window_orders.sql'), [customerId, bounds.start, window])) {
+    const orderId = Number(o.Order_ID);
+    if (!o.has_delivery) notCounted.push({ order_id: orderId, status: 'waiting_for_delivery' });
+    else if (!o.has_customer) notCounted.push({ order_id: orderId, status: 'waiting_for_customer' });
+    else {
+      orders.push({
+        order_id: orderId,
+        order_source: ref(o.order_path, o.order_line),
+        delivery_source: ref(o.delivery_path, o.delivery_line),
+        customer_source: ref(o.customer_path, o.customer_line),
+      });
+    }
+  }
+  if (!row && orders.length === 0 && notCounted.length === 0) {
+    throw new PipelineError(
+      'NOT_FOUND',
+      `customer ${customerId} has no ecommerce row and no current order in the window [${bounds.start}, ${bounds.end}) (window size ${window})`,
+    );
+  }
+  return { customer_id: customerId, window_start: bounds.start, window_end: bounds.end, row, orders, not_counted: notCounted };
+}
