@@ -6,6 +6,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { PipelineError } from '../errors/PipelineError.js';
 import { crashPoint } from '../run/crashPoint.js';
 import { literal, type Warehouse } from '../warehouse/Warehouse.js';
+import { pausePoint } from './pausePoint.js';
+import { removeStaleExportFiles } from './removeStaleExportFiles.js';
 import { createEcommerceTableSql, ECOMMERCE_COLUMNS, KEY_COLUMNS, pgIdent } from './ecommerceTable.js';
 
 export interface SyncReport {
@@ -85,6 +87,7 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
   const target = `${options.schema}.${table}`;
   await ensureTargetTable(client, options.schema, table);
   fs.mkdirSync(options.workDir, { recursive: true });
+  removeStaleExportFiles(options.workDir); // left by an export that was killed
   const rowsFile = path.join(options.workDir, `rows-${process.pid}.csv`);
   const deletesFile = path.join(options.workDir, `deletes-${process.pid}.csv`);
   try {
@@ -110,6 +113,7 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
     await w.run(`COPY (SELECT ${DUCK_COLUMNS} FROM ecommerce_state WHERE _version > ${from}) TO ${literal(rowsFile)} (FORMAT csv, HEADER false)`);
     await w.run(`COPY (SELECT Customer_ID, start_timestamp FROM ecommerce_tombstones WHERE _version > ${from}) TO ${literal(deletesFile)} (FORMAT csv, HEADER false)`);
     crashPoint('export-before-copy');
+    await pausePoint('export-before-copy');
 
     let upserted = 0;
     let deleted = 0;
