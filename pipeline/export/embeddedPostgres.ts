@@ -7,7 +7,9 @@ import { EMBEDDED_USER, embeddedUrl } from './embeddedUrl.js';
 import { embeddedSecretFiles, ensureSecret, readSecret, writeSecret, generateSecret, LEGACY_OWNER_PASSWORD } from './embeddedSecrets.js';
 import { initialiseDataDir } from './initialiseDataDir.js';
 import { ensureReaderRole } from './readerRole.js';
-import { guardServerOnExit, stopServerProcess } from './stopServerOnExit.js';
+import { isProcessAlive } from './isProcessAlive.js';
+import { stopEmbeddedPostgres } from './stopEmbeddedPostgres.js';
+import { guardServerOnExit, killChildNow, stopServerProcess } from './stopServerOnExit.js';
 
 export { EMBEDDED_DATABASE, EMBEDDED_USER } from './embeddedUrl.js';
 
@@ -59,6 +61,11 @@ export function embeddedDataDir(warehousePath: string): string {
 
 export function embeddedPort(env: NodeJS.ProcessEnv = process.env): number {
   return Number(env.PIPELINE_PG_PORT ?? 54329);
+}
+
+/** The pid of the process that started (and will stop) the server: a dead one's server is taken over. */
+function starterFile(warehousePath: string): string {
+  return `${embeddedDataDir(warehousePath)}.started-by`;
 }
 
 /** The owner's URL from the stored password, or undefined before the first start. */
@@ -139,7 +146,33 @@ export async function startEmbeddedPostgres(warehousePath: string, options: Star
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   if (fs.existsSync(path.join(dataDir, 'postmaster.pid'))) {
     const password = await loginAsOwner(warehousePath, port);
-    if (password) return { connectionString: embeddedUrl(EMBEDDED_USER, password, port), startedHere: false, stop: async () => undefined };
+    if (password) {
+      const connectionString = embeddedUrl(EMBEDDED_USER, password, port);
+      // Left running by a process that no longer exists (killed with SIGKILL): this one takes it over and stops it.
+      const starter = Number(fs.existsSync(starterFile(warehousePath)) ? fs.readFileSync(starterFile(warehousePath), 'utf8') : 0);
+      if (!starter || isProcessAlive(starter)) return { connectionString, startedHere: false, stop: async () => undefined };
+      fs.writeFileSync(starterFile(warehousePath), String(process.pid));
+      const postmaster = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const stop = async () => {
+        await stopEmbeddedPostgres(warehousePath);
+      };
+      const release = guardServerOnExit({
+        killNow: () => {
+          if (isProcessAlive(postmaster)) process.kill(postmaster, 'SIGINT');
+        },
+        stop,
+        signals: options.handleSignals ?? true,
+        onSignal: options.onSignal,
+      });
+      return {
+        connectionString,
+        startedHere: true,
+        stop: async () => {
+          await stop();
+          release();
+        },
+      };
+    }
   }
   if (!(await portFree(port))) {
     throw new Error(`port ${port} on 127.0.0.1 is taken by something else; set PIPELINE_PG_PORT to another port`);
@@ -167,7 +200,8 @@ export async function startEmbeddedPostgres(warehousePath: string, options: Star
   const child = () => (server as unknown as { process?: ChildProcess }).process;
   let cleanup: (() => void) | undefined;
   const release = guardServerOnExit({
-    child,
+    killNow: () => killChildNow(child()),
+    stop: () => stopServerProcess(child()),
     cleanup: () => cleanup?.(),
     signals: options.handleSignals ?? true,
     onSignal: options.onSignal,
@@ -182,6 +216,7 @@ export async function startEmbeddedPostgres(warehousePath: string, options: Star
       fs.rmSync(path.join(dataDir, 'postmaster.pid'), { force: true });
     }
     await server.start();
+    fs.writeFileSync(starterFile(warehousePath), String(process.pid));
     const password = await loginAsOwner(warehousePath, port);
     if (!password) {
       throw new Error(

@@ -1,5 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 
+/** The guard's killNow for a server this process spawned. */
+export function killChildNow(child: ChildProcess | undefined): void {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+}
+
 /** Asks a postmaster for a fast shutdown (SIGINT) and waits for it to exit; SIGQUIT (immediate) after timeoutMs. */
 export async function stopServerProcess(child: ChildProcess | undefined, timeoutMs = 20_000): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
@@ -14,8 +19,10 @@ export async function stopServerProcess(child: ChildProcess | undefined, timeout
 }
 
 export interface ExitGuardOptions {
-  /** The server process (once spawned). */
-  child: () => ChildProcess | undefined;
+  /** Asks the server for a fast shutdown, synchronously (all an 'exit' handler can do). */
+  killNow: () => void;
+  /** Stops the server and waits for it. */
+  stop: () => Promise<void>;
   /** Synchronous clean-up that must happen on any exit (e.g. removing a temporary password file). */
   cleanup?: () => void;
   /** SIGINT/SIGTERM: stop the server, then exit 130/143. Off for callers that handle signals themselves (watch). */
@@ -35,14 +42,13 @@ export function guardServerOnExit(options: ExitGuardOptions): () => void {
   let signalled = false;
   const onExit = () => {
     options.cleanup?.();
-    const child = options.child();
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+    options.killNow();
   };
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) return; // a second Ctrl-C while stopping: keep stopping
     signalled = true;
     options.onSignal?.(signal);
-    void stopServerProcess(options.child()).finally(() => {
+    void options.stop().catch(() => undefined).finally(() => {
       options.cleanup?.();
       process.exit(SIGNAL_EXIT[signal] ?? 1);
     });
