@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { embeddedOwnerUrl } from '../pipeline/export/embeddedPostgres.js';
 import { generateDataset } from '../pipeline/generate/generateDataset.js';
 import { fromScratch, readEcommerce } from './support/compareRuns.js';
 import { CLI, ROOT, cli, diffEcommerce, makeWorkspace, type Workspace } from './support/fixtures.js';
@@ -159,7 +160,7 @@ describe('watch mode', () => {
     watches.push(watch);
     await watch.waitFor(/watching/, 60_000);
     await watch.waitFor(/export: version 0 -> 1, 1 upserted/);
-    const url = `postgres://postgres:pipeline@127.0.0.1:${port}/postgres`;
+    const url = embeddedOwnerUrl(ws.warehousePath, port)!; // the owner password is random per warehouse, stored 0600
     expect(diffEcommerce(await readPgEcommerce('public', url), await readEcommerce(ws.warehousePath))).toEqual([]);
     expect(await watch.stop()).toBe(0);
     expect(watch.log()).toMatch(/stopped/);
