@@ -68,6 +68,13 @@ describe('connection strings are parsed once and never shown with their password
     expect(() => resolvePostgresTarget({ postgres: text }, {})).toThrowError(/^--postgres /);
   });
 
+  it('a plain-word password ("postgres") is masked in the URL without blanking every "postgres" of a message', () => {
+    const s = parseConnectionString('postgres://postgres:postgres@localhost/postgres', 'DATABASE_URL');
+    expect(describeSettings(s)).toBe('postgresql://postgres@localhost:5432/postgres');
+    expect(maskSecrets(`export to Postgres at ${describeSettings(s)} failed`)).toBe('export to Postgres at postgresql://postgres@localhost:5432/postgres failed');
+    expect(maskSecrets('postgres://postgres:postgres@localhost/postgres')).toBe('postgres://postgres:****@localhost/postgres');
+  });
+
   it('describeConnection never echoes a string it cannot parse', () => {
     expect(describeConnection(`postgresql://app:${SECRET}@h:99999/d`)).not.toContain(SECRET);
     expect(describeConnection(`mysql://app:${SECRET}@h/d`)).not.toContain(SECRET);

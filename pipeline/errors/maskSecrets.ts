@@ -1,12 +1,14 @@
 /**
  * Secrets seen at run time (passwords parsed from connection strings, the
  * embedded server's stored passwords): every occurrence in a message is hidden,
- * whatever form the text around it has. Very short ones are left to the patterns.
+ * whatever form the text around it has. Very short ones, and short plain words
+ * (a dev box's password "postgres" would blank out every "postgres" in a
+ * message), are left to the patterns below.
  */
 const knownSecrets = new Set<string>();
 
 export function rememberSecret(secret: string | undefined): void {
-  if (!secret || secret.length < 4) return;
+  if (!secret || secret.length < 4 || (secret.length < 12 && /^[a-z]+$/i.test(secret))) return;
   knownSecrets.add(secret);
   for (const form of [encodeURIComponent(secret), encodeURI(secret)]) if (form !== secret) knownSecrets.add(form);
 }
