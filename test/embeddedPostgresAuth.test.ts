@@ -129,21 +129,29 @@ describe('embedded Postgres passwords and the consumers\' role', () => {
   it('the first start writes no initdb password file to /tmp, and leaves no private one behind', async () => {
     const ws = workspace('auth-tmp');
     const port = await freePort();
-    const tmp = os.tmpdir();
-    const ours = () => new Set(fs.readdirSync(tmp).filter((n) => n.startsWith('pipeline-initdb-')));
-    const before = ours();
-    const seen: string[] = [];
+    // this worker's temp dir, watched alone (other test files start servers in parallel)
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-tmpdir-'));
+    fs.chmodSync(tmp, 0o755);
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    const created: string[] = [];
     const watcher = fs.watch(tmp, (_event, name) => {
-      if (name?.startsWith('pg-password-')) seen.push(name);
+      if (name) created.push(name);
     });
     try {
+      expect(os.tmpdir()).toBe(tmp);
       const server = await startEmbeddedPostgres(ws.warehousePath, { port, handleSignals: false });
       await server.stop();
+      await new Promise((r) => setTimeout(r, 100)); // let the watcher report
+      expect(created.length).toBeGreaterThan(0); // the private folder was made here…
+      expect(created.filter((n) => n.startsWith('pg-password-'))).toEqual([]); // …never the password file itself
+      expect(fs.readdirSync(tmp)).toEqual([]); // and nothing is left
     } finally {
       watcher.close();
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      fs.rmSync(tmp, { recursive: true, force: true });
     }
-    expect(seen).toEqual([]);
-    expect([...ours()].filter((n) => !before.has(n))).toEqual([]);
   });
 
   it('`pipeline postgres` prints the connection with the passwords masked and says how to get it; status uses the stored password', async () => {
