@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { EMBEDDED_DATABASE, EMBEDDED_PASSWORD, EMBEDDED_USER } from '../pipeline/export/embeddedPostgres.js';
+import { embeddedOwnerUrl } from '../pipeline/export/embeddedPostgres.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const OUT = path.join(ROOT, 'bench', 'out', 'watch-latency');
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const customers = Array.from({ length: DROPS }, (_, i) => JSON.stringify({ 'Customer ID': i + 1, 'Customer Name': `c${i + 1}` }));
   fs.writeFileSync(path.join(data, 'Customers', 'customers.ndjson'), customers.join('\n') + '\n');
 
-  const url = process.env.BENCH_DATABASE_URL ?? `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${PORT}/${EMBEDDED_DATABASE}`;
+  let url = process.env.BENCH_DATABASE_URL ?? '';
   const schema = 'bench_latency';
   const args = [path.join(ROOT, 'bin', 'pipeline.js'), 'watch', '--data', data, '--warehouse', path.join(OUT, 'wh.duckdb'), '--pg-schema', schema];
   if (process.env.BENCH_DATABASE_URL) args.push('--postgres', url);
@@ -48,6 +48,8 @@ async function main(): Promise<void> {
     if (watch.exitCode !== null) throw new Error(`watch exited:\n${log}`);
     await sleep(50);
   }
+  // the embedded server's owner password is random per warehouse, stored when watch started it
+  url ||= embeddedOwnerUrl(path.join(OUT, 'wh.duckdb'), PORT)!;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   // wait for the start-up export (the customers file) so the table exists

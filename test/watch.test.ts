@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { embeddedOwnerUrl } from '../pipeline/export/embeddedPostgres.js';
 import { generateDataset } from '../pipeline/generate/generateDataset.js';
 import { fromScratch, readEcommerce } from './support/compareRuns.js';
 import { cli, diffEcommerce, makeWorkspace, type Workspace } from './support/fixtures.js';
@@ -125,7 +126,7 @@ describe('watch mode', () => {
     watches.push(watch);
     await watch.waitFor(/watching/, 60_000);
     await watch.waitFor(/export: version 0 -> 1, 1 upserted/);
-    const url = `postgres://postgres:pipeline@127.0.0.1:${port}/postgres`;
+    const url = embeddedOwnerUrl(ws.warehousePath, port)!; // the owner password is random per warehouse, stored 0600
     expect(diffEcommerce(await readPgEcommerce('public', url), await readEcommerce(ws.warehousePath))).toEqual([]);
     expect(await watch.stop()).toBe(0);
     expect(watch.log()).toMatch(/stopped/);

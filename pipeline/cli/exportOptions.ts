@@ -14,7 +14,7 @@ export function withExportOptions<T>(y: Argv<T>): Argv<T & ExportArgs> {
     })
     .option('postgres', {
       type: 'string',
-      describe: 'Postgres URL [env DATABASE_URL, or the PG* variables; default: the embedded server under warehouse/postgres]',
+      describe: 'Postgres connection string: URL, user:pw@host:port/db or key=value [env DATABASE_URL, or the PG* variables; default: the embedded server under warehouse/postgres]',
     })
     .option('pg-schema', { type: 'string', describe: 'Postgres schema of the ecommerce table [env PIPELINE_PG_SCHEMA, default public]' }) as Argv<
     T & ExportArgs

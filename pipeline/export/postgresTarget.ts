@@ -1,8 +1,8 @@
-import { maskSecrets } from '../errors/maskSecrets.js';
+import { describeSettings, parseConnectionString, type ConnectionSettings } from './parseConnectionString.js';
 
 /** Where the export writes: an explicit URL, the standard PG* variables, or the embedded server. */
 export type PostgresTarget =
-  | { kind: 'url'; connectionString: string; schema: string }
+  | { kind: 'url'; settings: ConnectionSettings; schema: string }
   | { kind: 'pgenv'; schema: string }
   | { kind: 'embedded'; schema: string };
 
@@ -11,24 +11,32 @@ export interface PostgresFlags {
   pgSchema?: string;
 }
 
-/** Precedence: --postgres > DATABASE_URL > PG* variables (PGHOST/PGDATABASE/...) > embedded server. */
+/**
+ * Precedence: --postgres > DATABASE_URL > PG* variables (PGHOST/PGDATABASE/...) > embedded server.
+ * The connection string is parsed here, once; one that cannot be read is a
+ * CONFIG_INVALID error (exit 2) naming the setting, never echoing the string.
+ */
 export function resolvePostgresTarget(flags: PostgresFlags, env: NodeJS.ProcessEnv = process.env): PostgresTarget {
   const schema = flags.pgSchema || env.PIPELINE_PG_SCHEMA || 'public';
-  const url = flags.postgres || env.DATABASE_URL;
-  if (url) return { kind: 'url', connectionString: url, schema };
+  if (flags.postgres) return { kind: 'url', settings: parseConnectionString(flags.postgres, '--postgres'), schema };
+  if (env.DATABASE_URL) return { kind: 'url', settings: parseConnectionString(env.DATABASE_URL, 'DATABASE_URL'), schema };
   if (env.PGHOST || env.PGDATABASE || env.PGSERVICE) return { kind: 'pgenv', schema };
   return { kind: 'embedded', schema };
 }
 
-/** "postgres://user@host:port/db" with the password hidden, for logs and errors. */
-export function describeConnection(connectionString: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  if (!connectionString) {
+/**
+ * "postgresql://user@host:port/db" with the password hidden, for logs and
+ * errors; the PG* variables when there is no string. A string that does not
+ * parse is never echoed.
+ */
+export function describeConnection(connection: string | ConnectionSettings | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (!connection) {
     return `${env.PGUSER ?? ''}@${env.PGHOST ?? 'localhost'}:${env.PGPORT ?? '5432'}/${env.PGDATABASE ?? env.PGUSER ?? ''}`;
   }
+  if (typeof connection !== 'string') return describeSettings(connection);
   try {
-    const u = new URL(connectionString);
-    return `${u.protocol}//${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.hostname}:${u.port || '5432'}${u.pathname}`;
+    return describeSettings(parseConnectionString(connection, 'the connection string'));
   } catch {
-    return maskSecrets(connectionString);
+    return '(an invalid connection string, not shown)';
   }
 }

@@ -3,7 +3,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { maskSecrets } from '../errors/maskSecrets.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
-import { EMBEDDED_DATABASE, EMBEDDED_PASSWORD, EMBEDDED_USER, embeddedDataDir, embeddedPort } from './embeddedPostgres.js';
+import { embeddedDataDir, embeddedOwnerUrl, embeddedPort } from './embeddedPostgres.js';
+import { clientConfig, parseConnectionString, type ConnectionSettings } from './parseConnectionString.js';
 import { describeConnection, resolvePostgresTarget, type PostgresFlags } from './postgresTarget.js';
 
 export interface SyncStatus {
@@ -18,18 +19,27 @@ export interface SyncStatus {
   error?: string;
 }
 
-/** Postgres watermark vs DuckDB version, without starting anything (an embedded server is read only if running). */
+/**
+ * Postgres watermark vs DuckDB version, without starting anything (an embedded
+ * server is read only if running, with the owner password stored for it). An
+ * unreadable --postgres / DATABASE_URL is a CONFIG_INVALID error.
+ */
 export async function readSyncStatus(w: Warehouse, warehousePath: string, flags: PostgresFlags): Promise<SyncStatus> {
   const target = resolvePostgresTarget(flags);
   const duck = Number((await w.one<{ v: bigint | null }>('SELECT max(run_id) AS v FROM pipeline_runs'))?.v ?? 0);
-  let connectionString: string | undefined;
-  if (target.kind === 'url') connectionString = target.connectionString;
+  let settings: ConnectionSettings | undefined;
+  let ownerUrl: string | undefined;
+  if (target.kind === 'url') settings = target.settings;
   if (target.kind === 'embedded') {
-    connectionString = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${embeddedPort()}/${EMBEDDED_DATABASE}`;
+    ownerUrl = embeddedOwnerUrl(warehousePath);
+    settings = ownerUrl ? parseConnectionString(ownerUrl, 'the embedded server') : undefined;
   }
   const status: SyncStatus = {
     target: `${target.schema}.ecommerce`,
-    connection: target.kind === 'embedded' ? `embedded (${describeConnection(connectionString)})` : describeConnection(connectionString),
+    connection:
+      target.kind === 'embedded'
+        ? `embedded (${settings ? describeConnection(settings) : `127.0.0.1:${embeddedPort()}`})`
+        : describeConnection(settings),
     watermark: null,
     duckdbVersion: duck,
     versionsBehind: null,
@@ -40,12 +50,17 @@ export async function readSyncStatus(w: Warehouse, warehousePath: string, flags:
     status.error = 'the embedded Postgres is not running (`pipeline postgres` serves it; `pipeline export` syncs)';
     return status;
   }
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 3000 });
+  if (target.kind === 'embedded' && !settings) {
+    status.error = 'no password is stored for the embedded Postgres yet (`pipeline export` or `pipeline postgres` sets one)';
+    return status;
+  }
+  const base: pg.ClientConfig = { connectionTimeoutMillis: 3000 };
+  const client = new pg.Client(settings ? clientConfig(settings, base) : base);
   client.on('error', () => undefined);
   try {
     await client.connect();
     const r = await client.query(
-      `SELECT version FROM "${target.schema.replaceAll('"', '""')}".pipeline_sync_state WHERE target = $1`,
+      `SELECT version FROM ${pg.escapeIdentifier(target.schema)}.pipeline_sync_state WHERE target = $1`,
       [status.target],
     ).catch(() => ({ rows: [] as { version: string }[] }));
     const wm = r.rows[0] ? Number(r.rows[0].version) : 0;

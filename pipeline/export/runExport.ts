@@ -4,7 +4,9 @@ import { PipelineError } from '../errors/PipelineError.js';
 import { maskSecrets } from '../errors/maskSecrets.js';
 import { withWarehouse } from '../warehouse/Warehouse.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './embeddedPostgres.js';
+import { clientConfig, parseConnectionString, type ConnectionSettings } from './parseConnectionString.js';
 import { describeConnection, resolvePostgresTarget, type PostgresFlags } from './postgresTarget.js';
+import { grantReaderSelect } from './readerRole.js';
 import { syncToPostgres, type SyncReport } from './syncToPostgres.js';
 
 export interface ExportOptions extends PostgresFlags {
@@ -45,28 +47,32 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function runExport(config: PipelineConfig, options: ExportOptions = {}): Promise<SyncReport> {
   const target = resolvePostgresTarget(options);
   let embedded: RunningPostgres | undefined;
-  let connectionString: string | undefined;
+  let settings: ConnectionSettings | undefined;
   if (target.kind === 'embedded') {
     try {
-      embedded = await startEmbeddedPostgres(config.warehousePath);
+      embedded = await startEmbeddedPostgres(config.warehousePath, { onSignal: (s) => options.log?.(`${s}: stopping the embedded Postgres`) });
     } catch (error) {
       throw new PipelineError('POSTGRES_UNAVAILABLE', `cannot start the embedded Postgres: ${maskSecrets((error as Error)?.message ?? String(error))}`, { cause: error });
     }
-    connectionString = embedded.connectionString;
+    settings = parseConnectionString(embedded.connectionString, 'the embedded server');
   } else if (target.kind === 'url') {
-    connectionString = target.connectionString;
+    settings = target.settings;
   }
-  const where = describeConnection(connectionString);
+  const where = describeConnection(settings);
   const attempts = options.attempts ?? 4;
   let backoff = options.backoffMs ?? 500;
+  const connection: pg.ClientConfig = { connectionTimeoutMillis: 5000, application_name: 'ecommerce-pipeline' };
   try {
     return await withWarehouse({ path: config.warehousePath, threads: config.threads, memoryLimit: config.memoryLimit }, async (w) => {
       for (let attempt = 1; ; attempt++) {
-        const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5000, application_name: 'ecommerce-pipeline' });
+        const client = new pg.Client(settings ? clientConfig(settings, connection) : connection);
         client.on('error', () => undefined); // a dropped connection surfaces through the failing query
         try {
           await client.connect();
-          return await syncToPostgres(w, client, { schema: target.schema, workDir: `${config.warehousePath}.export` });
+          const report = await syncToPostgres(w, client, { schema: target.schema, workDir: `${config.warehousePath}.export` });
+          // the consumers' role of the embedded server may read what was exported
+          if (embedded) await grantReaderSelect(client, target.schema);
+          return report;
         } catch (error) {
           if (error instanceof PipelineError) throw error;
           const message = maskSecrets((error as Error)?.message ?? String(error));

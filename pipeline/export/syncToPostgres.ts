@@ -7,6 +7,8 @@ import { PipelineError } from '../errors/PipelineError.js';
 import { crashPoint } from '../run/crashPoint.js';
 import { quotedString } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/Warehouse.js';
+import { pausePoint } from './pausePoint.js';
+import { removeStaleExportFiles } from './removeStaleExportFiles.js';
 import { createEcommerceTableSql, ECOMMERCE_COLUMNS, KEY_COLUMNS, pgIdent } from './ecommerceTable.js';
 
 export interface SyncReport {
@@ -86,6 +88,7 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
   const target = `${options.schema}.${table}`;
   await ensureTargetTable(client, options.schema, table);
   fs.mkdirSync(options.workDir, { recursive: true });
+  removeStaleExportFiles(options.workDir); // left by an export that was killed
   const rowsFile = path.join(options.workDir, `rows-${process.pid}.csv`);
   const deletesFile = path.join(options.workDir, `deletes-${process.pid}.csv`);
   try {
@@ -111,6 +114,7 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
     await w.run(`COPY (SELECT ${DUCK_COLUMNS} FROM ecommerce_state WHERE _version > ${from}) TO ${quotedString(rowsFile)} (FORMAT csv, HEADER false)`);
     await w.run(`COPY (SELECT Customer_ID, start_timestamp FROM ecommerce_tombstones WHERE _version > ${from}) TO ${quotedString(deletesFile)} (FORMAT csv, HEADER false)`);
     crashPoint('export-before-copy');
+    await pausePoint('export-before-copy');
 
     let upserted = 0;
     let deleted = 0;

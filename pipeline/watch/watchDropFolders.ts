@@ -141,7 +141,7 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
 
   const ready = (async () => {
     if (options.export && resolvePostgresTarget({ postgres: options.postgres, pgSchema: options.pgSchema }).kind === 'embedded') {
-      embedded = await startEmbeddedPostgres(config.warehousePath);
+      embedded = await startEmbeddedPostgres(config.warehousePath, { handleSignals: false }); // stop() stops it; watch handles signals itself
       postgresUrl = embedded.connectionString;
       log(`embedded Postgres serving on ${new URL(postgresUrl).host}`);
     }

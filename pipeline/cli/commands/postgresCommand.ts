@@ -1,23 +1,55 @@
 import type { CommandModule } from 'yargs';
-import { EMBEDDED_DATABASE, EMBEDDED_USER, embeddedPort, startEmbeddedPostgres } from '../../export/embeddedPostgres.js';
+import { PipelineError } from '../../errors/PipelineError.js';
+import { embeddedPort, startEmbeddedPostgres } from '../../export/embeddedPostgres.js';
+import { embeddedSecretFiles, readSecret } from '../../export/embeddedSecrets.js';
+import { EMBEDDED_DATABASE, EMBEDDED_USER, READER_ROLE, embeddedUrl } from '../../export/embeddedUrl.js';
+import { stopEmbeddedPostgres } from '../../export/stopEmbeddedPostgres.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
 
-export const postgresCommand: CommandModule<object, GlobalArgs> = {
+interface PostgresArgs extends GlobalArgs {
+  url?: boolean;
+  stop?: boolean;
+}
+
+const masked = (user: string, port: number) => `postgresql://${user}:****@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
+
+export const postgresCommand: CommandModule<object, PostgresArgs> = {
   command: 'postgres',
   describe: 'keep the embedded Postgres serving on 127.0.0.1 so consumers can connect (Ctrl-C stops it)',
-  builder: (y) => withGlobalOptions(y) as never,
+  builder: (y) =>
+    withGlobalOptions(y)
+      .option('url', {
+        type: 'boolean',
+        describe: "print the consumers' (read-only) connection string, WITH its password, and exit",
+      })
+      .option('stop', { type: 'boolean', describe: "stop the embedded server serving this warehouse's data (e.g. one left running)" })
+      .conflicts('url', 'stop') as never,
   handler: async (args) => {
     const config = configFrom(args);
-    const pg = await startEmbeddedPostgres(config.warehousePath);
     const port = embeddedPort();
-    console.log(`embedded Postgres serving on 127.0.0.1:${port}${pg.startedHere ? '' : ' (already running)'}`);
-    console.log(`connect: PGPASSWORD=pipeline psql -h 127.0.0.1 -p ${port} -U ${EMBEDDED_USER} ${EMBEDDED_DATABASE}`);
-    if (!pg.startedHere) return;
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
+    const files = embeddedSecretFiles(config.warehousePath);
+    if (args.stop) {
+      const result = await stopEmbeddedPostgres(config.warehousePath);
+      console.log(result.message);
+      return;
+    }
+    if (args.url) {
+      const password = readSecret(files.reader);
+      if (!password) {
+        throw new PipelineError('NOT_FOUND', 'the embedded Postgres has not been set up for this warehouse yet: run `pipeline postgres` or `pipeline export` first');
+      }
+      console.log(embeddedUrl(READER_ROLE, password, port));
+      return;
+    }
+    const pg = await startEmbeddedPostgres(config.warehousePath, {
+      onSignal: () => console.log('stopping the embedded Postgres'),
     });
-    await pg.stop();
-    console.log('embedded Postgres stopped');
+    console.log(`embedded Postgres serving on 127.0.0.1:${port}${pg.startedHere ? '' : ' (already running)'}`);
+    console.log(`consumers (read-only): ${masked(READER_ROLE, port)}`);
+    console.log(`  the full string, with the password: pipeline postgres --url   e.g. psql "$(npx pipeline postgres --url)"`);
+    console.log(`owner (superuser, used by the export): ${masked(EMBEDDED_USER, port)}, password in ${files.owner} (mode 0600)`);
+    if (!pg.startedHere) return;
+    // serves until SIGINT/SIGTERM: the server is then stopped, exit 130/143 (startEmbeddedPostgres)
+    await new Promise<never>(() => setInterval(() => undefined, 1 << 30));
   },
 };

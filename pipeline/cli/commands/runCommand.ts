@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { EXIT_CODES, PipelineError } from '../../errors/PipelineError.js';
+import { resolvePostgresTarget } from '../../export/postgresTarget.js';
 import { runExport } from '../../export/runExport.js';
 import { runPipeline, type RunOptions } from '../../run/runPipeline.js';
 import { printSyncReport } from '../printSyncReport.js';
@@ -16,6 +17,8 @@ interface RunArgs extends GlobalArgs, ExportArgs {
 /** Shared by run / rebuild / retract: run, print, set the exit code. */
 export async function executeRun(args: RunArgs, options: RunOptions): Promise<void> {
   const config = configFrom(args);
+  // An unreadable --postgres / DATABASE_URL is a configuration error (exit 2), found before the run.
+  if (exportEnabled(args)) resolvePostgresTarget({ postgres: args.postgres, pgSchema: args['pg-schema'] });
   // Progress on a terminal only; CI logs and --json stay quiet and structured.
   const tty = process.stderr.isTTY && !args.json;
   const report = await runPipeline(config, {
