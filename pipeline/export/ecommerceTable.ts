@@ -1,3 +1,5 @@
+import pg from 'pg';
+
 /** The contract's result columns with their Postgres types, in order. */
 export const ECOMMERCE_COLUMNS: { name: string; type: string; dataType: string; notNull?: boolean }[] = [
   { name: 'Customer_ID', type: 'integer', dataType: 'integer', notNull: true },
@@ -17,9 +19,8 @@ export const ECOMMERCE_COLUMNS: { name: string; type: string; dataType: string; 
 
 export const KEY_COLUMNS = ['Customer_ID', 'start_timestamp'];
 
-export function pgIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
+/** A Postgres identifier, quoted by node-postgres itself. */
+export const pgIdent = (name: string): string => pg.escapeIdentifier(name);
 
 /** CREATE TABLE for the target, exactly the contract's names (quoted, case-sensitive) and types. */
 export function createEcommerceTableSql(qualified: string): string {

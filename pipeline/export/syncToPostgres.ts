@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { PipelineError } from '../errors/PipelineError.js';
 import { crashPoint } from '../run/crashPoint.js';
-import { quotedString } from '@duckdb/node-api';
+import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import { pausePoint } from './pausePoint.js';
 import { removeStaleExportFiles } from './removeStaleExportFiles.js';
@@ -32,7 +32,7 @@ export interface SyncOptions {
 }
 
 const COLUMN_LIST = ECOMMERCE_COLUMNS.map((c) => pgIdent(c.name)).join(', ');
-const DUCK_COLUMNS = ECOMMERCE_COLUMNS.map((c) => `"${c.name}"`).join(', ');
+const DUCK_COLUMNS = ECOMMERCE_COLUMNS.map((c) => quotedIdentifier(c.name)).join(', ');
 
 async function copyFile(client: pg.Client, table: string, columns: string, file: string): Promise<number> {
   const stream = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN WITH (FORMAT csv)`));
