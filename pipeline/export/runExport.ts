@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { PipelineConfig } from '../config/loadConfig.js';
 import { PipelineError } from '../errors/PipelineError.js';
 import { maskSecrets } from '../errors/maskSecrets.js';
+import type { ProgressReporter } from '../progress/ProgressReporter.js';
 import { withWarehouse } from '../warehouse/Warehouse.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './embeddedPostgres.js';
 import { describeConnection, resolvePostgresTarget, type PostgresFlags } from './postgresTarget.js';
@@ -13,6 +14,8 @@ export interface ExportOptions extends PostgresFlags {
   /** First backoff in ms, doubled each retry. Default 500. */
   backoffMs?: number;
   log?: (line: string) => void;
+  /** Progress of the row copy (terminal only). */
+  progress?: ProgressReporter;
 }
 
 const TRANSIENT_CODES = new Set([
@@ -66,7 +69,7 @@ export async function runExport(config: PipelineConfig, options: ExportOptions =
         client.on('error', () => undefined); // a dropped connection surfaces through the failing query
         try {
           await client.connect();
-          return await syncToPostgres(w, client, { schema: target.schema, workDir: `${config.warehousePath}.export` });
+          return await syncToPostgres(w, client, { schema: target.schema, workDir: `${config.warehousePath}.export`, progress: options.progress });
         } catch (error) {
           if (error instanceof PipelineError) throw error;
           const message = maskSecrets((error as Error)?.message ?? String(error));
