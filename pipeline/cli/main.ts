@@ -11,6 +11,7 @@ import { rebuildCommand, retractCommand, runCommand } from './commands/runComman
 import { reportCommand } from './commands/reportCommand.js';
 import { sqlCommand } from './commands/sqlCommand.js';
 import { statusCommand } from './commands/statusCommand.js';
+import { versionCommand } from './commands/versionCommand.js';
 import { watchCommand } from './commands/watchCommand.js';
 
 function fail(error: unknown): never {
@@ -29,8 +30,12 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+// `pipeline --version [--postgres URL]` is the version command (yargs' own --version knows only package.json).
+const argv = hideBin(process.argv);
+if (argv[0] === '--version') argv[0] = 'version';
+
 try {
-  await yargs(hideBin(process.argv))
+  await yargs(argv)
     .scriptName('pipeline')
     .usage('$0 <command> [options]\n\nE-commerce metrics from CSV/JSON drops, incrementally, in DuckDB.')
     .command(runCommand)
@@ -45,6 +50,7 @@ try {
     .command(checkCommand)
     .command(reportCommand)
     .command(generateCommand)
+    .command(versionCommand)
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .fail((msg, err) => {

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { PipelineConfig } from '../config/loadConfig.js';
 import { PipelineError } from '../errors/PipelineError.js';
 import { maskSecrets } from '../errors/maskSecrets.js';
+import type { ProgressReporter } from '../progress/ProgressReporter.js';
 import { withWarehouse } from '../warehouse/Warehouse.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './embeddedPostgres.js';
 import { clientConfig, parseConnectionString, type ConnectionSettings } from './parseConnectionString.js';
@@ -15,6 +16,8 @@ export interface ExportOptions extends PostgresFlags {
   /** First backoff in ms, doubled each retry. Default 500. */
   backoffMs?: number;
   log?: (line: string) => void;
+  /** Progress of the row copy (terminal only). */
+  progress?: ProgressReporter;
 }
 
 const TRANSIENT_CODES = new Set([
@@ -69,7 +72,9 @@ export async function runExport(config: PipelineConfig, options: ExportOptions =
         client.on('error', () => undefined); // a dropped connection surfaces through the failing query
         try {
           await client.connect();
-          const report = await syncToPostgres(w, client, { schema: target.schema, workDir: `${config.warehousePath}.export` });
+          const report = await syncToPostgres(w, client, {
+            schema: target.schema, workDir: `${config.warehousePath}.export`, progress: options.progress,
+          });
           // the consumers' role of the embedded server may read what was exported
           if (embedded) await grantReaderSelect(client, target.schema);
           return report;

@@ -5,6 +5,8 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { PipelineError } from '../errors/PipelineError.js';
 import { crashPoint } from '../run/crashPoint.js';
+import { countRows } from '../progress/countRows.js';
+import { NO_PROGRESS, type ProgressReporter } from '../progress/ProgressReporter.js';
 import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import { pausePoint } from './pausePoint.js';
@@ -29,14 +31,21 @@ export interface SyncOptions {
   table?: string;
   /** Folder for the change files DuckDB writes (deleted afterwards). */
   workDir: string;
+  /** Progress of the row copy (terminal only). */
+  progress?: ProgressReporter;
 }
 
 const COLUMN_LIST = ECOMMERCE_COLUMNS.map((c) => pgIdent(c.name)).join(', ');
 const DUCK_COLUMNS = ECOMMERCE_COLUMNS.map((c) => quotedIdentifier(c.name)).join(', ');
 
-async function copyFile(client: pg.Client, table: string, columns: string, file: string): Promise<number> {
+async function copyFile(client: pg.Client, table: string, columns: string, file: string, stage?: { progress: ProgressReporter; name: string; rows: number }): Promise<number> {
   const stream = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN WITH (FORMAT csv)`));
-  await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), stream);
+  const s = (stage?.progress ?? NO_PROGRESS).stage(stage?.name ?? '', stage?.rows, 'rows');
+  try {
+    await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), countRows(s), stream);
+  } finally {
+    s.end();
+  }
   return Number(stream.rowCount ?? 0);
 }
 
@@ -111,7 +120,9 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
       await client.query('COMMIT');
       return { target, fromVersion: from, toVersion: to, rowsUpserted: 0, rowsDeleted: 0, mode: 'none', seconds: (performance.now() - started) / 1000 };
     }
-    await w.run(`COPY (SELECT ${DUCK_COLUMNS} FROM ecommerce_state WHERE _version > ${from}) TO ${quotedString(rowsFile)} (FORMAT csv, HEADER false)`);
+    // COPY answers with the number of rows it wrote: the export progress' total.
+    const rowsTotal = await w.count(`COPY (SELECT ${DUCK_COLUMNS} FROM ecommerce_state WHERE _version > ${from}) TO ${quotedString(rowsFile)} (FORMAT csv, HEADER false)`);
+    const rowsStage = options.progress ? { progress: options.progress, name: `export to ${target}`, rows: rowsTotal } : undefined;
     await w.run(`COPY (SELECT Customer_ID, start_timestamp FROM ecommerce_tombstones WHERE _version > ${from}) TO ${quotedString(deletesFile)} (FORMAT csv, HEADER false)`);
     crashPoint('export-before-copy');
     await pausePoint('export-before-copy');
@@ -122,7 +133,7 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
     if (empty) {
       // Nothing to conflict with or delete: rows go straight into the table.
       if (mode !== 'resync') mode = 'initial-copy';
-      upserted = await copyFile(client, qualified, COLUMN_LIST, rowsFile);
+      upserted = await copyFile(client, qualified, COLUMN_LIST, rowsFile, rowsStage);
     } else {
       await client.query(`CREATE TEMP TABLE _sync_deletes (c integer, s timestamp without time zone) ON COMMIT DROP`);
       await copyFile(client, '_sync_deletes', 'c, s', deletesFile);
@@ -130,7 +141,7 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
         `DELETE FROM ${qualified} t USING _sync_deletes d WHERE t."Customer_ID" = d.c AND t.start_timestamp = d.s`,
       )).rowCount ?? 0;
       await client.query(`CREATE TEMP TABLE _sync_rows (LIKE ${qualified}) ON COMMIT DROP`);
-      await copyFile(client, '_sync_rows', COLUMN_LIST, rowsFile);
+      await copyFile(client, '_sync_rows', COLUMN_LIST, rowsFile, rowsStage);
       const updates = ECOMMERCE_COLUMNS.filter((c) => !KEY_COLUMNS.includes(c.name))
         .map((c) => `${pgIdent(c.name)} = EXCLUDED.${pgIdent(c.name)}`)
         .join(', ');

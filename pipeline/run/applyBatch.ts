@@ -2,6 +2,8 @@ import { DATASET_LIST, DATASETS, type DatasetName } from '../ingest/datasets.js'
 import { loadStagedFile, type StageOutcome } from '../ingest/ingestFile.js';
 import { collectAffectedGroups, recomputeMetrics, type MetricsChange } from '../transform/recomputeMetrics.js';
 import { refreshKeyedState } from '../transform/refreshKeyedState.js';
+import type { ProgressReporter } from '../progress/ProgressReporter.js';
+import { withQueryProgress } from '../progress/withQueryProgress.js';
 import { quotedString } from '@duckdb/node-api';
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
@@ -44,6 +46,8 @@ export interface BatchInput {
   note?: string;
   /** When the run started (before reading files), for pipeline_runs. */
   startedAt?: Date;
+  /** Progress of the keyed-state and metrics stages (terminal only). */
+  progress?: ProgressReporter;
 }
 
 export interface BatchResult {
@@ -163,11 +167,13 @@ export async function applyBatch(w: Warehouse, input: BatchInput): Promise<Batch
   await w.run('SET preserve_insertion_order = false');
   let change: MetricsChange;
   try {
-    await refreshKeyedState(w, input.sql, full);
+    await withQueryProgress(w.connection, input.progress, { name: 'keyed state' }, () => refreshKeyedState(w, input.sql, full));
     if (!full) await collectAffectedGroups(w, input.sql, window); // groups as they are now
     change =
       full || keysChanged > 0
-        ? await recomputeMetrics(w, { sql: input.sql, window, version: runId, full })
+        ? await withQueryProgress(w.connection, input.progress, { name: 'metrics' }, () =>
+            recomputeMetrics(w, { sql: input.sql, window, version: runId, full }),
+          )
         : { groupsRecomputed: 0, groupsUpserted: 0, groupsDeleted: 0 };
   } finally {
     await w.run('SET preserve_insertion_order = true');

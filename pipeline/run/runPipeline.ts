@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { PipelineConfig } from '../config/loadConfig.js';
 import { PipelineError } from '../errors/PipelineError.js';
 import { openForWriting } from '../ingest/openForWriting.js';
+import type { ProgressReporter } from '../progress/ProgressReporter.js';
+import { withQueryProgress } from '../progress/withQueryProgress.js';
 import { scanDropFolders } from '../ingest/scanDropFolders.js';
 import { migrateWarehouse, recordSqlFiles, type SqlReport } from '../warehouse/migrateWarehouse.js';
 import { SqlSnapshot } from '../warehouse/sqlFiles.js';
@@ -34,8 +36,8 @@ export interface RunOptions {
   /** Wait this long (ms) for the warehouse when another process holds it. Default 0. */
   lockWaitMs?: number;
   onWait?: (message: string) => void;
-  /** Called as files are read (progress on a TTY). */
-  onProgress?: (event: { done: number; total: number; path: string; rows: number; bytes: number }) => void;
+  /** Progress of long stages (reading each file, keyed state, metrics); see terminalProgress. */
+  progress?: ProgressReporter;
 }
 
 export interface RunReport {
@@ -163,11 +165,12 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
         const spec = DATASETS[v.file.dataset];
         const outcome: StageOutcome = v.unreadable
           ? { status: 'quarantined', rowsRead: 0, reason: v.unreadable }
-          : await stageFile(w, { fileId: id, runId: 0, path: v.file.path, absPath: v.file.absPath, spec, sql: snapshot });
+          : await withQueryProgress(
+              w.connection, options.progress,
+              { name: `read ${v.file.path} (${staged.length + 1}/${plan.newVersions.length})`, total: v.file.size, unit: 'bytes' },
+              () => stageFile(w, { fileId: id, runId: 0, path: v.file.path, absPath: v.file.absPath, spec, sql: snapshot }),
+            );
         staged.push({ ...v, fileId: id, outcome });
-        options.onProgress?.({
-          done: staged.length, total: plan.newVersions.length, path: v.file.path, rows: outcome.rowsRead, bytes: v.file.size,
-        });
       }
       crashPoint('after-stage');
       result = await w.transaction(async () => {
@@ -176,6 +179,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
           kind, sql: snapshot, window: config.window, newVersions: staged, withdraw, forceFull,
           fullRecomputeShare: options.fullRecomputeShare,
           startedAt,
+          progress: options.progress,
           note: rebuildReason ? `full recompute: ${rebuildReason}` : undefined,
         });
         await recordSqlFiles(w, sql.files);

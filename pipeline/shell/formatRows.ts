@@ -1,4 +1,5 @@
 import { DuckDBDateValue, type DuckDBValue, type Json } from '@duckdb/node-api';
+import { shortestFloat32 } from './shortestFloat32.js';
 
 /** DuckDB stores DATE 'infinity' / '-infinity' as ±(2^31 - 1) days; the client prints them as far-off dates. */
 const DATE_INFINITY_DAYS = 2147483647;
@@ -8,7 +9,9 @@ function infiniteDate(v: unknown): string | undefined {
   return undefined;
 }
 
-export type OutputFormat = 'table' | 'csv' | 'json';
+/** How results print: `--format` and the shell's `.mode`. */
+export type OutputFormat = 'table' | 'csv' | 'json' | 'markdown' | 'line';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'json', 'markdown', 'line'];
 
 /** JSON-safe plain value: bigint as number when safe (else string), dates as ISO-like text. */
 export function plainValue(v: unknown): unknown {
@@ -22,11 +25,13 @@ export function plainValue(v: unknown): unknown {
 /**
  * A DuckDB value as text, the way DuckDB renders it: every value DuckDB can
  * hold prints (infinite timestamps, 38-digit decimals, HUGEINT, NaN), where a
- * conversion to JS Date or number would fail or round. NULL stays null.
+ * conversion to JS Date or number would fail or round; a FLOAT with its
+ * shortest float32 digits (378.63, not 378.6300048828125). NULL stays null.
  */
-export function displayText(v: DuckDBValue): string | null {
+export function displayText(v: DuckDBValue, type?: string): string | null {
   if (v === null) return null;
   if (typeof v === 'string') return v;
+  if (typeof v === 'number' && type === 'FLOAT') return shortestFloat32(v);
   return infiniteDate(v) ?? String(v);
 }
 
@@ -38,6 +43,7 @@ const EXACT_NUMBER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|U
  * that a JS number holds exactly becomes a number again.
  */
 function jsonCell(value: Json, type: string): Json {
+  if (typeof value === 'number' && type === 'FLOAT') return Number(shortestFloat32(value));
   if (typeof value !== 'string' || !EXACT_NUMBER_TYPES.test(type)) return value;
   const n = Number(value);
   if (!Number.isFinite(n)) return value;
@@ -60,39 +66,26 @@ export interface JsonSource {
 
 /** Rows as JSON-safe objects: any DuckDB value, numbers as numbers where a JS number holds them exactly. */
 export function jsonObjects(result: JsonSource): Record<string, Json>[] {
-  const columns = result.columnNames();
-  const types = result.columnTypes().map(String);
-  const values = result.getRows();
-  return result.getRowsJson().map((r, j) =>
+  return toJsonObjects(result.columnNames(), result.columnTypes().map(String), result.getRowsJson(), result.getRows());
+}
+
+/** `json`: DuckDB's JSON conversion of `values`, cell for cell; `types`: the column types. */
+function toJsonObjects(columns: string[], types: string[], json: Json[][], values: DuckDBValue[][]): Record<string, Json>[] {
+  return json.map((r, j) =>
     Object.fromEntries(columns.map((c, i) => [c, infiniteDate(values[j]?.[i]) ?? jsonCell(r[i] ?? null, types[i] ?? '')])),
   );
 }
 
 /** Rows as a JSON array of objects. */
-export function formatJson(result: JsonSource): string {
-  return JSON.stringify(jsonObjects(result), null, 2);
+export function formatJson(columns: string[], types: string[], json: Json[][], values: DuckDBValue[][]): string {
+  return JSON.stringify(toJsonObjects(columns, types, json, values), null, 2);
 }
 
 function csvField(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** Renders rows of display text (see displayText) as an aligned table or CSV. */
-export function formatRows(columns: string[], rows: (string | null)[][], format: 'table' | 'csv'): string {
-  if (format === 'csv') {
-    return [columns.map(csvField).join(','), ...rows.map((r) => r.map((v) => csvField(v ?? '')).join(','))].join('\n');
-  }
-  const cells = rows.map((r) => r.map((v) => v ?? 'NULL'));
-  const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...cells.map((r) => r[i]!.length))));
-  const fit = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
-  const line = (vals: string[]) => `│ ${vals.map((v, i) => fit(v, widths[i]!)).join(' │ ')} │`;
-  const rule = (l: string, m: string, r: string) => `${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}`;
-  return [
-    rule('┌', '┬', '┐'),
-    line(columns),
-    rule('├', '┼', '┤'),
-    ...cells.map(line),
-    rule('└', '┴', '┘'),
-    `${rows.length} row${rows.length === 1 ? '' : 's'}`,
-  ].join('\n');
+/** Rows of display text (see displayText) as CSV with a header; NULL is an empty field. */
+export function formatCsv(columns: string[], rows: (string | null)[][]): string {
+  return [columns.map(csvField).join(','), ...rows.map((r) => r.map((v) => csvField(v ?? '')).join(','))].join('\n');
 }

@@ -1,47 +1,77 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import fs from 'node:fs';
 import readline from 'node:readline';
+import type { ShellSession } from './ShellSession.js';
 
 const HISTORY_FILE = path.join(os.homedir(), '.pipeline_sql_history');
 
-/** Interactive SQL shell: statements end with `;` (multi-line input), history kept in ~/.pipeline_sql_history. */
-export async function startShell(warehousePath: string, execute: (sql: string) => Promise<string>): Promise<void> {
-  let history: string[] = [];
+export interface ShellStreams {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  /** Interactive: prompts, line editing, Tab completion, history. Otherwise lines are read as a script. */
+  terminal: boolean;
+  /** History file (interactive only); default ~/.pipeline_sql_history. */
+  historyFile?: string;
+  banner?: string;
+}
+
+function readHistory(file: string): string[] {
   try {
-    history = fs.readFileSync(HISTORY_FILE, 'utf8').split('\n').filter(Boolean).reverse().slice(0, 500);
+    return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).reverse().slice(0, 500);
   } catch {
-    // no history yet
+    return []; // no history yet
   }
-  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, history, historySize: 500, terminal: process.stdin.isTTY });
-  const tty = process.stdin.isTTY;
-  if (tty) console.log(`warehouse ${warehousePath}; end statements with ; (.exit or Ctrl-D to quit)`);
-  let buffer = '';
-  rl.setPrompt('sql> ');
-  if (tty) rl.prompt();
+}
+
+/**
+ * The `sql` shell on node's readline: statements end with `;` (multi-line
+ * input), dot commands, Tab completion from DuckDB's sql_auto_complete, and
+ * history in ~/.pipeline_sql_history. Without a terminal (piped stdin) the
+ * lines are a script: no prompts, no history.
+ */
+export async function startShell(session: ShellSession, streams: ShellStreams): Promise<void> {
+  const { terminal } = streams;
+  const historyFile = streams.historyFile ?? HISTORY_FILE;
+  const rl = readline.createInterface({
+    input: streams.input,
+    output: streams.output,
+    terminal,
+    history: terminal ? readHistory(historyFile) : [],
+    historySize: 500,
+    completer: terminal
+      ? (line: string, callback: (err: null, result: [string[], string]) => void) => {
+          session.complete(line).then(
+            ({ word, candidates }) => callback(null, [candidates, word]),
+            () => callback(null, [[], line]),
+          );
+        }
+      : undefined,
+  });
+  const prompt = () => {
+    rl.setPrompt(session.pending ? '...> ' : 'sql> ');
+    if (terminal) rl.prompt();
+  };
+  if (terminal && streams.banner) streams.output.write(`${streams.banner}\n`);
+  prompt();
+  let statement = '';
   for await (const line of rl) {
-    if (buffer === '' && ['.exit', '.quit', '\\q'].includes(line.trim())) break;
-    buffer += `${line}\n`;
-    if (!line.trim().endsWith(';')) {
-      rl.setPrompt('...> ');
-      if (tty) rl.prompt();
-      continue;
+    statement += `${line}\n`;
+    const goOn = await session.feedLine(line);
+    if (!goOn) break;
+    if (!session.pending) {
+      const entry = statement.trim().replace(/\s*\n\s*/g, ' ');
+      statement = '';
+      if (terminal && entry !== '') {
+        try {
+          fs.appendFileSync(historyFile, `${entry}\n`);
+        } catch {
+          // history is a convenience
+        }
+      }
     }
-    const sql = buffer.trim();
-    buffer = '';
-    try {
-      fs.appendFileSync(HISTORY_FILE, `${sql.replace(/\n/g, ' ')}\n`);
-    } catch {
-      // history is a convenience
-    }
-    try {
-      const out = await execute(sql);
-      if (out) console.log(out);
-    } catch (error) {
-      console.error(`error: ${(error as Error).message}`);
-    }
-    rl.setPrompt('sql> ');
-    if (tty) rl.prompt();
+    prompt();
   }
   rl.close();
+  await session.finish();
 }

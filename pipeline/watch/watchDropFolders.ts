@@ -9,6 +9,7 @@ import { runExport } from '../export/runExport.js';
 import type { SyncReport } from '../export/syncToPostgres.js';
 import { DATASET_LIST } from '../ingest/datasets.js';
 import { ignoredNameReason } from '../ingest/scanDropFolders.js';
+import type { ProgressReporter } from '../progress/ProgressReporter.js';
 import { runPipeline, type RunReport } from '../run/runPipeline.js';
 
 export interface WatchOptions {
@@ -22,6 +23,8 @@ export interface WatchOptions {
   /** Safety-net rescan of the drop folders (events can be lost under load). Default 5000 ms. */
   rescanMs?: number;
   log?: (line: string) => void;
+  /** A progress reporter for each batch (e.g. terminalProgress showing only after ~2 s). */
+  progress?: () => ProgressReporter;
   onBatch?: (report: RunReport, sync: SyncReport | undefined) => void;
 }
 
@@ -77,8 +80,9 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
 
   const batch = async (): Promise<void> => {
     let report: RunReport;
+    const progress = options.progress?.();
     try {
-      report = await runPipeline(config, { settleMs, lockWaitMs: 30_000, onWait: (m) => log(m) });
+      report = await runPipeline(config, { settleMs, lockWaitMs: 30_000, onWait: (m) => log(m), progress });
     } catch (error) {
       log(`run failed: ${error instanceof PipelineError ? `[${error.code}] ` : ''}${maskSecrets((error as Error).message)}; retrying in 2s`);
       schedule(2000);
@@ -100,7 +104,7 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
     let sync: SyncReport | undefined;
     if (exportBehind) {
       try {
-        sync = await runExport(config, { postgres: postgresUrl, pgSchema: options.pgSchema, attempts: 1 });
+        sync = await runExport(config, { postgres: postgresUrl, pgSchema: options.pgSchema, attempts: 1, progress });
         exportBehind = false;
         exportBackoff = 1000;
         if (sync.mode !== 'none') log(`export: version ${sync.fromVersion} -> ${sync.toVersion}, ${sync.rowsUpserted} upserted, ${sync.rowsDeleted} deleted`);

@@ -2,6 +2,8 @@ import type { CommandModule } from 'yargs';
 import { EXIT_CODES, PipelineError } from '../../errors/PipelineError.js';
 import { resolvePostgresTarget } from '../../export/postgresTarget.js';
 import { runExport } from '../../export/runExport.js';
+import { NO_PROGRESS } from '../../progress/ProgressReporter.js';
+import { terminalProgress } from '../../progress/terminalProgress.js';
 import { runPipeline, type RunOptions } from '../../run/runPipeline.js';
 import { printSyncReport } from '../printSyncReport.js';
 import { exportEnabled, withExportOptions, type ExportArgs } from '../exportOptions.js';
@@ -19,18 +21,15 @@ export async function executeRun(args: RunArgs, options: RunOptions): Promise<vo
   const config = configFrom(args);
   // An unreadable --postgres / DATABASE_URL is a configuration error (exit 2), found before the run.
   if (exportEnabled(args)) resolvePostgresTarget({ postgres: args.postgres, pgSchema: args['pg-schema'] });
-  // Progress on a terminal only; CI logs and --json stay quiet and structured.
-  const tty = process.stderr.isTTY && !args.json;
+  // Progress bars on a terminal only; CI logs, pipes and --json stay quiet and structured.
+  const progress = args.json ? NO_PROGRESS : terminalProgress(process.stderr);
   const report = await runPipeline(config, {
     ...options,
     archive: args.archive,
     lockWaitMs: 60_000, // a watch batch may hold the warehouse for a moment
     onWait: (m) => console.error(m),
-    onProgress: tty
-      ? (p) => process.stderr.write(`\r\x1b[K  read ${p.done}/${p.total} ${p.path}: ${p.rows} rows, ${(p.bytes / 1e6).toFixed(1)} MB`)
-      : undefined,
+    progress,
   });
-  if (tty) process.stderr.write('\r\x1b[K');
   if (!args.json) printRunReport(report);
   const bad = report.rowsRejected > 0 || report.files.some((f) => f.status === 'quarantined');
   process.exitCode = args.strict && bad ? EXIT_CODES.strictRejects : EXIT_CODES.ok;
@@ -40,7 +39,7 @@ export async function executeRun(args: RunArgs, options: RunOptions): Promise<vo
   }
   // The DuckDB side is committed; the export is a stage of its own (exit 4 when it fails).
   try {
-    const sync = await runExport(config, { postgres: args.postgres, pgSchema: args['pg-schema'], log: (l) => console.error(l) });
+    const sync = await runExport(config, { postgres: args.postgres, pgSchema: args['pg-schema'], log: (l) => console.error(l), progress });
     if (args.json) console.log(JSON.stringify({ ...report, export: sync }, null, 2));
     else printSyncReport(sync);
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { terminalProgress } from '../../progress/terminalProgress.js';
 import { watchDropFolders } from '../../watch/watchDropFolders.js';
 import { exportEnabled, withExportOptions, type ExportArgs } from '../exportOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
@@ -30,6 +31,8 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
       settleMs: args['settle-ms'],
       debounceMs: args['debounce-ms'],
       log: (line) => console.log(`${stamp()} ${line}`),
+      // One line per batch as always; progress bars only for a batch still running after ~2 s, on a terminal.
+      progress: () => terminalProgress(process.stdout, { showAfterMs: 2000 }),
     });
     await Promise.race([
       watcher.ready.then(() => console.log(`${stamp()} watching ${config.dataDir}/{Orders,Deliveries,Customers} (Ctrl-C to stop)`)),
