@@ -11,6 +11,7 @@ import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import { pausePoint } from './pausePoint.js';
 import { removeStaleExportFiles } from './removeStaleExportFiles.js';
+import { ensureChangesTable, notifyConsumers, recordDelta, recordFull } from './changeLog.js';
 import { createEcommerceTableSql, ECOMMERCE_COLUMNS, KEY_COLUMNS, pgIdent } from './ecommerceTable.js';
 
 export interface SyncReport {
@@ -78,6 +79,7 @@ export async function ensureTargetTable(client: pg.Client, schema: string, table
         `It was not changed; fix or drop it, or export to another --pg-schema.`,
     );
   }
+  await ensureChangesTable(client, schema, table);
 }
 
 /**
@@ -134,6 +136,7 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
       // Nothing to conflict with or delete: rows go straight into the table.
       if (mode !== 'resync') mode = 'initial-copy';
       upserted = await copyFile(client, qualified, COLUMN_LIST, rowsFile, rowsStage);
+      await recordFull(client, options.schema, table, to);
     } else {
       await client.query(`CREATE TEMP TABLE _sync_deletes (c integer, s timestamp without time zone) ON COMMIT DROP`);
       await copyFile(client, '_sync_deletes', 'c, s', deletesFile);
@@ -149,6 +152,10 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
         `INSERT INTO ${qualified} (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM _sync_rows
          ON CONFLICT (${KEY_COLUMNS.map(pgIdent).join(', ')}) DO UPDATE SET ${updates}`,
       )).rowCount ?? 0;
+      await recordDelta(client, options.schema, table, to);
+    }
+    if (upserted + deleted > 0 || mode === 'resync') {
+      await notifyConsumers(client, { target, version: to, previous_version: from, upserted, deleted });
     }
     crashPoint('export-mid-copy');
     await client.query(

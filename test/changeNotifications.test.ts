@@ -1,0 +1,80 @@
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cli, makeWorkspace, type Workspace } from './support/fixtures.js';
+import { pgUrl, uniqueSchema, withPg } from './support/postgres.js';
+
+const HEADER = 'Order ID,Customer ID,Order Time,SKU,Quantity,Order Total';
+
+interface Change { target: string; version: number; previous_version: number; upserted: number; deleted: number }
+
+describe('change notifications for Postgres consumers', () => {
+  let ws: Workspace;
+  let listener: pg.Client;
+  let heard: Change[];
+  let schema: string;
+
+  beforeEach(async () => {
+    ws = makeWorkspace('notify');
+    schema = uniqueSchema('notify');
+    heard = [];
+    listener = new pg.Client({ connectionString: pgUrl() });
+    await listener.connect();
+    listener.on('notification', (n) => {
+      const change = JSON.parse(n.payload ?? '{}') as Change;
+      if (n.channel === 'pipeline_ecommerce' && change.target === `${schema}.ecommerce`) heard.push(change);
+    });
+    await listener.query('LISTEN pipeline_ecommerce');
+  });
+  afterEach(async () => {
+    await listener.end();
+    ws.cleanup();
+  });
+
+  const run = (args: string[] = [], env: NodeJS.ProcessEnv = {}) =>
+    cli([...args, '--data', ws.dataDir, '--warehouse', ws.warehousePath, '--postgres', pgUrl(), '--pg-schema', schema], { PIPELINE_EXPORT: '1', ...env });
+  /** Notifications arrive asynchronously: give the listener a moment after each sync. */
+  const settle = () => new Promise((r) => setTimeout(r, 300));
+
+  it('one NOTIFY per sync that changed something, none for a no-op or a rolled-back sync; the companion table says what changed', async () => {
+    ws.write('Orders/o.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n2,2,2024-03-01 10:00:00,A,1,20\n3,2,2024-04-01 10:00:00,A,1,30\n`);
+    ws.write('Deliveries/d.csv', 'Order ID,Distance(m)\n1,1\n2,2\n3,3\n');
+    ws.write('Customers/c.json', '{"Customer ID": 1}\n{"Customer ID": 2}\n');
+    expect(run(['run']).code).toBe(0);
+    await settle();
+    expect(heard).toEqual([{ target: `${schema}.ecommerce`, version: 1, previous_version: 0, upserted: 3, deleted: 0 }]);
+
+    expect(run(['export']).code).toBe(0); // nothing new
+    await settle();
+    expect(heard).toHaveLength(1);
+
+    // a sync killed before its COMMIT: Postgres never delivers its NOTIFY
+    ws.write('Orders/late.csv', `${HEADER}\n4,1,2024-03-02 10:00:00,B,2,5\n`);
+    ws.write('Deliveries/late.csv', 'Order ID,Distance(m)\n4,4\n');
+    expect(run(['run'], { PIPELINE_CRASH_AT: 'export-mid-copy' }).code).not.toBe(0);
+    await settle();
+    expect(heard).toHaveLength(1);
+    expect(run(['export']).code).toBe(0);
+    await settle();
+    expect(heard[1]).toEqual({ target: `${schema}.ecommerce`, version: 2, previous_version: 1, upserted: 1, deleted: 0 });
+
+    // a withdrawn file deletes a window
+    ws.write('Orders/o.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n2,2,2024-03-01 10:00:00,A,1,20\n`);
+    expect(run(['run']).code).toBe(0);
+    await settle();
+    expect(heard[2]).toEqual({ target: `${schema}.ecommerce`, version: 3, previous_version: 2, upserted: 0, deleted: 1 });
+
+    // what a consumer that last saw version 1 reads
+    await withPg(async (c) => {
+      const changed = await c.query(
+        `SELECT e."Customer_ID", to_char(e.start_timestamp, 'YYYY-MM-DD') AS start, e."Order_Count"::int AS n
+         FROM "${schema}".ecommerce e JOIN "${schema}".ecommerce_changes ch USING ("Customer_ID", start_timestamp)
+         WHERE ch.version > 1 AND NOT ch.deleted`,
+      );
+      expect(changed.rows).toEqual([{ Customer_ID: 1, start: '2024-02-27', n: 2 }]);
+      const gone = await c.query(
+        `SELECT "Customer_ID", to_char(start_timestamp, 'YYYY-MM-DD') AS start, version::int FROM "${schema}".ecommerce_changes WHERE deleted`,
+      );
+      expect(gone.rows).toEqual([{ Customer_ID: 2, start: '2024-03-28', version: 3 }]);
+    });
+  });
+});
