@@ -1,17 +1,42 @@
 import type { CommandModule } from 'yargs';
+import { exportParquet } from '../../export/exportParquet.js';
 import { runExport } from '../../export/runExport.js';
 import { NO_PROGRESS } from '../../progress/ProgressReporter.js';
 import { terminalProgress } from '../../progress/terminalProgress.js';
+import { withWarehouse } from '../../warehouse/Warehouse.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
 import { withExportOptions, type ExportArgs } from '../exportOptions.js';
 import { printSyncReport } from '../printSyncReport.js';
 
-export const exportCommand: CommandModule<object, GlobalArgs & ExportArgs & { json: boolean }> = {
+export const exportCommand: CommandModule<object, GlobalArgs & ExportArgs & { json: boolean; parquet?: string }> = {
   command: 'export',
-  describe: 'sync ecommerce to Postgres by watermark (only what changed since the last sync)',
-  builder: (y) => withExportOptions(withGlobalOptions(y)).option('json', { type: 'boolean', default: false }) as never,
+  describe: 'sync ecommerce to Postgres by watermark (only what changed since the last sync), or write it as Parquet (--parquet DIR)',
+  builder: (y) =>
+    withExportOptions(withGlobalOptions(y))
+      .option('json', { type: 'boolean', default: false })
+      .option('parquet', {
+        type: 'string',
+        describe: 'instead of Postgres: write a Hive-partitioned Parquet snapshot to DIR/ecommerce/window_month=YYYY-MM/ (atomic, incremental)',
+      }) as never,
   handler: async (args) => {
-    const sync = await runExport(configFrom(args), { postgres: args.postgres, pgSchema: args['pg-schema'], log: (l) => console.error(l),
+    const config = configFrom(args);
+    if (args.parquet !== undefined) {
+      const started = performance.now();
+      const manifest = await withWarehouse(
+        { path: config.warehousePath, readOnly: true, threads: config.threads, memoryLimit: config.memoryLimit },
+        (w) => exportParquet(w, args.parquet!),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      if (args.json) console.log(JSON.stringify({ ...manifest, seconds }, null, 2));
+      else {
+        console.log(
+          `parquet ${args.parquet}/ecommerce: version ${manifest.version}, ${manifest.rows} rows in ${manifest.partitions} partitions ` +
+            `(${manifest.mode}: ${manifest.written.length} written) in ${seconds.toFixed(2)}s`,
+        );
+      }
+      return;
+    }
+    const sync = await runExport(config, { postgres: args.postgres, pgSchema: args['pg-schema'], log: (l) => console.error(l),
       progress: args.json ? NO_PROGRESS : terminalProgress(process.stderr),
     });
     if (args.json) console.log(JSON.stringify(sync, null, 2));
