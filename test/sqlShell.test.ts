@@ -219,11 +219,11 @@ describe('--version', () => {
     expect(plain.stdout).toBe(`pipeline ${pkg.version}\nDuckDB v${plain.stdout.match(/DuckDB v([\d.]+)/)![1]}\n`);
     const withPg = cli(['--version', '--postgres', pgUrl()]);
     expect(withPg.code).toBe(0);
-    expect(withPg.stdout).toMatch(/^Postgres \d+(\.\d+)* \(postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres\)$/m);
+    expect(withPg.stdout).toMatch(/^Postgres \d+(\.\d+)* \(postgres(?:ql)?:\/\/postgres@127\.0\.0\.1:\d+\/postgres\)$/m);
     const password = new URL(pgUrl()).password;
     if (password) expect(withPg.stdout).not.toContain(password);
     const down = cli(['--version'], { DATABASE_URL: 'postgres://u:hunter2@127.0.0.1:1/db' });
-    expect(down.stdout).toMatch(/Postgres at postgres:\/\/u@127\.0\.0\.1:1\/db: not reachable/);
+    expect(down.stdout).toMatch(/Postgres at postgres(?:ql)?:\/\/u@127\.0\.0\.1:1\/db: not reachable/);
     expect(down.stdout).not.toContain('hunter2');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Deterministic test-data generator for the drop folders described in
- * DATA_CONTRACT.md: Orders and Deliveries CSV files (three schema versions,
+ * docs/contract.md: Orders and Deliveries CSV (or Parquet) files (three schema versions,
  * some gzip-compressed) and Customers JSON files (pretty array, NDJSON,
  * gzip-compressed array).
  *

@@ -1,7 +1,7 @@
 import type { DatasetSpec } from './datasets.js';
 
 /**
- * Contract, "Columns as producers write them": runs of whitespace become `_`,
+ * docs/contract.md, "Columns as producers write them": runs of whitespace become `_`,
  * names match case-insensitively, known aliases map to the canonical name
  * (`Distance (m)` -> `Distance_m`, orders' `Discount` -> `Order_Discount`).
  * Unknown columns keep their normalised spelling.

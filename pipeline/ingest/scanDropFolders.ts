@@ -101,7 +101,7 @@ export function scanDropFolders(dataDir: string): ScanResult {
       result.files.push({ path: rel, absPath, dataset: spec.name, size: stat.size, mtimeMs: stat.mtimeMs });
     }
   }
-  // Contract: files found in the same batch are applied by modification time, then path.
+  // docs/contract.md, "Arrival order": files found in the same batch are applied by modification time, then path.
   result.files.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
 }

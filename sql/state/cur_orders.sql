@@ -1,4 +1,4 @@
--- Keyed current state of Orders (contract, Transformations 3): for each Order_ID,
+-- Keyed current state of Orders (docs/contract.md, "Arrival order and current state"): for each Order_ID,
 -- the row of the most recently ingested file version that holds it (highest
 -- _file_id); within one file the last row wins (highest _row).
 -- {{key_filter}}: TRUE for a full build, or a predicate limiting the keys recomputed.

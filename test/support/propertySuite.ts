@@ -23,7 +23,7 @@ function contentFor(r: Rng, rel: string): string {
 }
 
 /**
- * Contract, "Correctness invariants": after any sequence of drops, rewrites,
+ * docs/contract.md, "Invariants": after any sequence of drops, rewrites,
  * duplicates, late rows and retractions, batched any way, the incremental
  * ecommerce equals `rebuild` on the same warehouse and a from-scratch run over
  * the same final file versions.
