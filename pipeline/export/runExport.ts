@@ -3,6 +3,7 @@ import type { PipelineConfig } from '../config/loadConfig.js';
 import { PipelineError } from '../errors/PipelineError.js';
 import { maskSecrets } from '../errors/maskSecrets.js';
 import { withWarehouse } from '../warehouse/Warehouse.js';
+import { warehouseOptions } from '../warehouse/warehouseOptions.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './embeddedPostgres.js';
 import { describeConnection, resolvePostgresTarget, type PostgresFlags } from './postgresTarget.js';
 import { syncToPostgres, type SyncReport } from './syncToPostgres.js';
@@ -13,6 +14,8 @@ export interface ExportOptions extends PostgresFlags {
   /** First backoff in ms, doubled each retry. Default 500. */
   backoffMs?: number;
   log?: (line: string) => void;
+  /** Where the "warehouse busy, waiting" message goes (how long: config.waitSeconds). Default stderr. */
+  onWait?: (message: string) => void;
 }
 
 const TRANSIENT_CODES = new Set([
@@ -60,7 +63,9 @@ export async function runExport(config: PipelineConfig, options: ExportOptions =
   const attempts = options.attempts ?? 4;
   let backoff = options.backoffMs ?? 500;
   try {
-    return await withWarehouse({ path: config.warehousePath, threads: config.threads, memoryLimit: config.memoryLimit }, async (w) => {
+    // Waits like every other opener: right after a run's commit a sibling (watch
+    // batch, sql, status) may take the warehouse before this export gets it.
+    return await withWarehouse(warehouseOptions(config, { onWait: options.onWait ?? options.log }), async (w) => {
       for (let attempt = 1; ; attempt++) {
         const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5000, application_name: 'ecommerce-pipeline' });
         client.on('error', () => undefined); // a dropped connection surfaces through the failing query

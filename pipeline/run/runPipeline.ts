@@ -6,6 +6,7 @@ import { openForWriting } from '../ingest/openForWriting.js';
 import { scanDropFolders } from '../ingest/scanDropFolders.js';
 import { migrateWarehouse, recordSqlFiles, type SqlReport } from '../warehouse/migrateWarehouse.js';
 import { Warehouse, withWarehouse } from '../warehouse/Warehouse.js';
+import { warehouseOptions } from '../warehouse/warehouseOptions.js';
 import { stageFile } from '../ingest/ingestFile.js';
 import { DATASETS } from '../ingest/datasets.js';
 import { applyBatch, type BatchInput, type BatchResult, type FileReport, type StagedVersion } from './applyBatch.js';
@@ -30,8 +31,7 @@ export interface RunOptions {
    * may still be being written); reported in filesWaiting. Default 0.
    */
   settleMs?: number;
-  /** Wait this long (ms) for the warehouse when another process holds it. Default 0. */
-  lockWaitMs?: number;
+  /** Where the "warehouse busy, waiting" message goes (how long: config.waitSeconds). Default stderr. */
   onWait?: (message: string) => void;
   /** Called as files are read (progress on a TTY). */
   onProgress?: (event: { done: number; total: number; path: string; rows: number; bytes: number }) => void;
@@ -74,16 +74,6 @@ async function recordTouched(w: Warehouse, plan: BatchPlan): Promise<void> {
   }
 }
 
-function warehouseOptions(config: PipelineConfig, options: RunOptions = {}) {
-  return {
-    path: config.warehousePath,
-    threads: config.threads,
-    memoryLimit: config.memoryLimit,
-    lockWaitMs: options.lockWaitMs,
-    onWait: options.onWait,
-  };
-}
-
 async function rebuildReasonFor(w: Warehouse, config: PipelineConfig, sql: SqlReport): Promise<string | undefined> {
   const runs = await w.count('SELECT count(*) FROM pipeline_runs');
   if (runs === 0) return undefined;
@@ -101,7 +91,7 @@ async function rebuildReasonFor(w: Warehouse, config: PipelineConfig, sql: SqlRe
 export async function runPipeline(config: PipelineConfig, options: RunOptions = {}): Promise<RunReport> {
   const started = performance.now();
   const startedAt = new Date();
-  return withWarehouse(warehouseOptions(config, options), async (w) => {
+  return withWarehouse(warehouseOptions(config, { onWait: options.onWait }), async (w) => {
     const sql = await migrateWarehouse(w);
     const warnings: string[] = [];
     if (sql.stagingChanged.length > 0) {

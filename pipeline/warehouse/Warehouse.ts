@@ -66,7 +66,8 @@ export class Warehouse {
       instance = await DuckDBInstance.create(options.path, settings);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (/lock/i.test(message)) {
+      // Not /lock/: "block" is in every checksum error of a corrupt file.
+      if (/Could not set lock on file|Conflicting lock/i.test(message)) {
         throw new PipelineError(
           'WAREHOUSE_LOCKED',
           `the warehouse ${options.path} is in use by another process (${message.split('\n')[0]})`,

@@ -78,7 +78,7 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
   const batch = async (): Promise<void> => {
     let report: RunReport;
     try {
-      report = await runPipeline(config, { settleMs, lockWaitMs: 30_000, onWait: (m) => log(m) });
+      report = await runPipeline(config, { settleMs, onWait: (m) => log(m) });
     } catch (error) {
       log(`run failed: ${error instanceof PipelineError ? `[${error.code}] ` : ''}${maskSecrets((error as Error).message)}; retrying in 2s`);
       schedule(2000);

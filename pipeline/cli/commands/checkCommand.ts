@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { runDataTests } from '../../run/runDataTests.js';
 import { plainValue } from '../../shell/formatRows.js';
 import { withWarehouse } from '../../warehouse/Warehouse.js';
+import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
 
 export const checkCommand: CommandModule<object, GlobalArgs> = {
@@ -10,7 +11,7 @@ export const checkCommand: CommandModule<object, GlobalArgs> = {
   builder: (y) => withGlobalOptions(y) as never,
   handler: async (args) => {
     const config = configFrom(args);
-    await withWarehouse({ path: config.warehousePath, readOnly: true }, async (w) => {
+    await withWarehouse(warehouseOptions(config, { readOnly: true }), async (w) => {
       let failed = 0;
       for (const t of await runDataTests(w)) {
         console.log(`${t.failures === 0 ? 'ok  ' : 'FAIL'} ${t.name}${t.failures ? ` (${t.failures} rows)` : ''}`);

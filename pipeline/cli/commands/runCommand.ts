@@ -21,8 +21,6 @@ export async function executeRun(args: RunArgs, options: RunOptions): Promise<vo
   const report = await runPipeline(config, {
     ...options,
     archive: args.archive,
-    lockWaitMs: 60_000, // a watch batch may hold the warehouse for a moment
-    onWait: (m) => console.error(m),
     onProgress: tty
       ? (p) => process.stderr.write(`\r\x1b[K  read ${p.done}/${p.total} ${p.path}: ${p.rows} rows, ${(p.bytes / 1e6).toFixed(1)} MB`)
       : undefined,

@@ -3,13 +3,13 @@ import { runQuery } from '../../shell/runQuery.js';
 import { startShell } from '../../shell/startShell.js';
 import type { OutputFormat } from '../../shell/formatRows.js';
 import { withWarehouse } from '../../warehouse/Warehouse.js';
+import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
 
 interface SqlArgs extends GlobalArgs {
   query?: string;
   format: OutputFormat;
   write: boolean;
-  wait: number;
 }
 
 export const sqlCommand: CommandModule<object, SqlArgs> = {
@@ -19,16 +19,12 @@ export const sqlCommand: CommandModule<object, SqlArgs> = {
     withGlobalOptions(y)
       .positional('query', { type: 'string', describe: 'SQL to run' })
       .option('format', { choices: ['table', 'csv', 'json'] as const, default: 'table' as OutputFormat })
-      .option('write', { type: 'boolean', default: false, describe: 'open the warehouse read-write (default read-only)' })
-      .option('wait', { type: 'number', default: 60, describe: 'seconds to wait while another process (a watch batch) holds the warehouse' }) as never,
+      .option('write', { type: 'boolean', default: false, describe: 'open the warehouse read-write (default read-only)' }) as never,
   handler: async (args) => {
     const config = configFrom(args);
     // Opened per statement and only for its duration, so a running `watch` can
-    // write between statements; while a batch holds the file, wait for it.
-    const options = {
-      path: config.warehousePath, threads: config.threads, memoryLimit: config.memoryLimit, readOnly: !args.write,
-      lockWaitMs: args.wait * 1000, onWait: (m: string) => console.error(m),
-    };
+    // write between statements; while a batch holds the file, wait for it (--wait).
+    const options = warehouseOptions(config, { readOnly: !args.write });
     const execute = (sql: string) => withWarehouse(options, (w) => runQuery(w, sql, args.format));
     if (args.query !== undefined) {
       const out = await execute(args.query);

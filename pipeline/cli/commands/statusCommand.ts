@@ -3,6 +3,7 @@ import { readSyncStatus } from '../../export/readSyncStatus.js';
 import { readStatus } from '../../run/readStatus.js';
 import { withExportOptions, type ExportArgs } from '../exportOptions.js';
 import { withWarehouse } from '../../warehouse/Warehouse.js';
+import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
 
 export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { json: boolean }> = {
@@ -11,7 +12,7 @@ export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
   builder: (y) => withExportOptions(withGlobalOptions(y)).option('json', { type: 'boolean', default: false }) as never,
   handler: async (args) => {
     const config = configFrom(args);
-    await withWarehouse({ path: config.warehousePath, readOnly: true }, async (w) => {
+    await withWarehouse(warehouseOptions(config, { readOnly: true }), async (w) => {
       const s = await readStatus(w);
       const postgres = args.export === false ? undefined : await readSyncStatus(w, config.warehousePath, { postgres: args.postgres, pgSchema: args['pg-schema'] });
       if (args.json) {
