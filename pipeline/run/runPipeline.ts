@@ -4,6 +4,7 @@ import type { PipelineConfig } from '../config/loadConfig.js';
 import { PipelineError } from '../errors/PipelineError.js';
 import { openForWriting } from '../ingest/openForWriting.js';
 import { scanDropFolders } from '../ingest/scanDropFolders.js';
+import { archiveDir, scanWithArchive } from '../ingest/scanWithArchive.js';
 import { migrateWarehouse, recordSqlFiles, type SqlReport } from '../warehouse/migrateWarehouse.js';
 import { Warehouse, withWarehouse } from '../warehouse/Warehouse.js';
 import { warehouseOptions } from '../warehouse/warehouseOptions.js';
@@ -117,7 +118,12 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
       withdraw.push({ fileId: entry.file_id, status: 'retracted', reason: 'retracted by the retract command' });
     }
 
-    const scan = kind === 'run' ? scanDropFolders(config.dataDir) : { files: [], ignored: [] };
+    // A fresh warehouse (first run, or recovery from a corrupt one) also reads <data>/archive/.
+    const fresh = kind === 'run' && (await w.count('SELECT count(*) FROM pipeline_runs')) === 0;
+    const scan = kind !== 'run' ? { files: [], ignored: [], fromArchive: 0 } : fresh ? scanWithArchive(config.dataDir) : { ...scanDropFolders(config.dataDir), fromArchive: 0 };
+    if (scan.fromArchive > 0) {
+      warnings.push(`fresh warehouse: ${scan.fromArchive} file(s) from ${archiveDir(config.dataDir)} read too, in arrival order (mtime)`);
+    }
     const now = Date.now();
     const settle = options.settleMs ?? 0;
     const unchanged = (f: (typeof scan.files)[number]) => {
@@ -179,6 +185,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
       // (also those a crash after the commit left behind), never before the commit.
       const after = await latestLedgerEntries(w);
       for (const f of scan.files) {
+        if (f.absPath.startsWith(archiveDir(config.dataDir) + path.sep)) continue; // already archived
         const entry = after.get(f.path);
         if (!entry || entry.status !== 'loaded' || entry.size_bytes !== f.size || entry.mtime_us !== mtimeMicros(f)) continue;
         const to = path.join(config.dataDir, 'archive', f.path);

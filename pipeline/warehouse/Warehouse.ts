@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { PipelineError } from '../errors/PipelineError.js';
+import { corruptWarehouseError, isCorruptionMessage } from './corruptWarehouseError.js';
 
 export interface WarehouseOptions {
   path: string;
@@ -31,6 +32,13 @@ function profile(sql: string, t0: number): void {
 
 /** One open DuckDB warehouse file and the single connection the pipeline uses. */
 export class Warehouse {
+  /**
+   * The first error of the open transaction. DuckDB answers every later
+   * statement of an aborted transaction with "Current transaction is aborted
+   * (please ROLLBACK)", which would hide it (e.g. a corrupt block).
+   */
+  private abortedBy: Error | undefined;
+
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
@@ -77,22 +85,40 @@ export class Warehouse {
       if (options.readOnly && !fs.existsSync(options.path)) {
         throw new PipelineError('NOT_FOUND', `no warehouse at ${options.path}: run \`pipeline run\` first`);
       }
+      if (isCorruptionMessage(message)) throw corruptWarehouseError(options.path, error);
       throw error;
     }
     const connection = await instance.connect();
     return new Warehouse(options.path, instance, connection);
   }
 
+  /**
+   * Every statement goes through here: a DuckDB error that means the file is
+   * damaged becomes WAREHOUSE_CORRUPT, and "Current transaction is aborted"
+   * is replaced by the error that aborted the transaction.
+   */
+  private async guard<T>(statement: () => Promise<T>): Promise<T> {
+    try {
+      return await statement();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (/Current transaction is aborted/i.test(message) && this.abortedBy) throw this.abortedBy;
+      const failure = isCorruptionMessage(message) ? corruptWarehouseError(this.path, error) : error;
+      this.abortedBy ??= failure instanceof Error ? failure : new Error(message);
+      throw failure;
+    }
+  }
+
   async run(sql: string, values?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<void> {
     const t0 = PROFILE ? performance.now() : 0;
-    await this.connection.run(sql, values);
+    await this.guard(() => this.connection.run(sql, values));
     if (PROFILE) profile(sql, t0);
   }
 
   /** Runs a query and returns its rows as plain JS objects (BIGINT as bigint). */
   async all<T extends Row = Row>(sql: string, values?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<T[]> {
     const t0 = PROFILE ? performance.now() : 0;
-    const reader = await this.connection.runAndReadAll(sql, values);
+    const reader = await this.guard(() => this.connection.runAndReadAll(sql, values));
     if (PROFILE) profile(sql, t0);
     return reader.getRowObjectsJS() as T[];
   }
@@ -109,6 +135,7 @@ export class Warehouse {
 
   /** Runs `work` in one transaction: everything or nothing is committed. */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
+    this.abortedBy = undefined;
     await this.run('BEGIN TRANSACTION');
     try {
       const result = await work();
@@ -117,6 +144,8 @@ export class Warehouse {
     } catch (error) {
       await this.run('ROLLBACK').catch(() => undefined);
       throw error;
+    } finally {
+      this.abortedBy = undefined;
     }
   }
 
