@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { PipelineError } from '../errors/PipelineError.js';
 import { corruptWarehouseError, isCorruptionMessage } from './corruptWarehouseError.js';
+import { knownCorruption, rememberCorruption } from './corruptionMarker.js';
 
 export interface WarehouseOptions {
   path: string;
@@ -46,6 +47,17 @@ export class Warehouse {
   ) {}
 
   static async open(options: WarehouseOptions): Promise<Warehouse> {
+    const known = knownCorruption(options.path);
+    if (known) throw corruptWarehouseError(options.path, known);
+    try {
+      return await Warehouse.openWaiting(options);
+    } catch (error) {
+      if (error instanceof PipelineError && error.code === 'WAREHOUSE_CORRUPT') rememberCorruption(options.path, duckdbMessage(error));
+      throw error;
+    }
+  }
+
+  private static async openWaiting(options: WarehouseOptions): Promise<Warehouse> {
     const deadline = Date.now() + (options.lockWaitMs ?? 0);
     let told = false;
     for (;;) {
@@ -155,13 +167,27 @@ export class Warehouse {
   }
 }
 
-/** Opens the warehouse, runs `work`, and always closes it. */
+/** DuckDB's own first line behind a WAREHOUSE_CORRUPT error. */
+function duckdbMessage(error: PipelineError): string {
+  const cause = error.cause;
+  return (cause instanceof Error ? cause.message : String(cause ?? error.message)).split('\n')[0]!;
+}
+
+/**
+ * Opens the warehouse, runs `work`, and always closes it. A WAREHOUSE_CORRUPT
+ * finding is remembered beside the file (corruptionMarker), after the close.
+ */
 export async function withWarehouse<T>(options: WarehouseOptions, work: (w: Warehouse) => Promise<T>): Promise<T> {
   const warehouse = await Warehouse.open(options);
+  let corrupt: PipelineError | undefined;
   try {
     return await work(warehouse);
+  } catch (error) {
+    if (error instanceof PipelineError && error.code === 'WAREHOUSE_CORRUPT') corrupt = error;
+    throw error;
   } finally {
     warehouse.close();
+    if (corrupt) rememberCorruption(options.path, duckdbMessage(corrupt));
   }
 }
 
