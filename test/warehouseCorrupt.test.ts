@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { quotedString } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateDataset } from '../pipeline/generate/generateDataset.js';
 import { withWarehouse } from '../pipeline/warehouse/Warehouse.js';
@@ -29,7 +30,7 @@ async function middleOfTableBlock(warehousePath: string, table: string): Promise
   return withWarehouse({ path: warehousePath, readOnly: true }, async (w) => {
     const size = await w.one<{ block_size: bigint }>('SELECT block_size FROM pragma_database_size()');
     const blocks = await w.all<{ block_id: bigint }>(
-      `SELECT DISTINCT block_id FROM pragma_storage_info('${table}') WHERE block_id >= 0 ORDER BY block_id`,
+      `SELECT DISTINCT block_id FROM pragma_storage_info(${quotedString(table)}) WHERE block_id >= 0 ORDER BY block_id`,
     );
     const blockSize = Number(size!.block_size);
     const block = Number(blocks[Math.floor(blocks.length / 2)]!.block_id);
