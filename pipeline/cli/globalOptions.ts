@@ -7,6 +7,7 @@ export interface GlobalArgs {
   window?: string;
   threads?: string;
   'memory-limit'?: string;
+  wait?: number;
 }
 
 export function withGlobalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
@@ -15,7 +16,11 @@ export function withGlobalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
     .option('warehouse', { type: 'string', describe: 'DuckDB warehouse file [env PIPELINE_WAREHOUSE, default ./warehouse/ecommerce.duckdb]' })
     .option('window', { type: 'string', describe: 'window size, e.g. "10 days" [env PIPELINE_WINDOW, default 10 days]' })
     .option('threads', { type: 'string', describe: 'DuckDB worker threads [env PIPELINE_THREADS, default: all cores]' })
-    .option('memory-limit', { type: 'string', describe: 'DuckDB memory limit, e.g. 2GB; DuckDB spills beyond it [env PIPELINE_MEMORY_LIMIT]' }) as Argv<T & GlobalArgs>;
+    .option('memory-limit', { type: 'string', describe: 'DuckDB memory limit, e.g. 2GB; DuckDB spills beyond it [env PIPELINE_MEMORY_LIMIT]' })
+    .option('wait', {
+      type: 'number',
+      describe: 'seconds to wait while another process (e.g. a watch batch) holds the warehouse; 0 fails at once [env PIPELINE_WAIT, default 60]',
+    }) as Argv<T & GlobalArgs>;
 }
 
 export function configFrom(args: GlobalArgs): PipelineConfig {
@@ -25,5 +30,6 @@ export function configFrom(args: GlobalArgs): PipelineConfig {
     window: args.window,
     threads: args.threads,
     memoryLimit: args['memory-limit'],
+    wait: args.wait,
   });
 }

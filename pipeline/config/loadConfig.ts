@@ -9,6 +9,8 @@ export interface ConfigFlags {
   window?: string;
   threads?: number | string;
   memoryLimit?: string;
+  /** Seconds to wait for a warehouse another process holds (e.g. a watch batch). */
+  wait?: number | string;
 }
 
 const WINDOW_PATTERN =
@@ -26,6 +28,7 @@ const configSchema = z.object({
     .string()
     .regex(/^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$/i, 'must look like "4GB" or "512MiB"')
     .optional(),
+  waitSeconds: z.coerce.number().min(0, 'must be 0 or more').max(86_400, 'must be at most 86400 (a day)'),
 });
 
 export type PipelineConfig = z.infer<typeof configSchema>;
@@ -37,6 +40,7 @@ export const CONFIG_ENV = {
   window: 'PIPELINE_WINDOW',
   threads: 'PIPELINE_THREADS',
   memoryLimit: 'PIPELINE_MEMORY_LIMIT',
+  waitSeconds: 'PIPELINE_WAIT',
 } as const;
 
 const FLAG_NAMES: Record<keyof PipelineConfig, string> = {
@@ -45,12 +49,14 @@ const FLAG_NAMES: Record<keyof PipelineConfig, string> = {
   window: '--window',
   threads: '--threads',
   memoryLimit: '--memory-limit',
+  waitSeconds: '--wait',
 };
 
 const DEFAULTS = {
   dataDir: './data',
   warehousePath: './warehouse/ecommerce.duckdb',
   window: '10 days',
+  waitSeconds: '60',
 };
 
 function pick(flag: unknown, envName: string, env: NodeJS.ProcessEnv, fallback?: string): unknown {
@@ -68,6 +74,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     window: pick(flags.window, CONFIG_ENV.window, env, DEFAULTS.window),
     threads: pick(flags.threads, CONFIG_ENV.threads, env),
     memoryLimit: pick(flags.memoryLimit, CONFIG_ENV.memoryLimit, env),
+    waitSeconds: pick(flags.wait, CONFIG_ENV.waitSeconds, env, DEFAULTS.waitSeconds),
   };
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {

@@ -4,6 +4,7 @@ import { PipelineError } from '../errors/PipelineError.js';
 import { maskSecrets } from '../errors/maskSecrets.js';
 import type { ProgressReporter } from '../progress/ProgressReporter.js';
 import { withWarehouse } from '../warehouse/Warehouse.js';
+import { warehouseOptions } from '../warehouse/warehouseOptions.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './embeddedPostgres.js';
 import { clientConfig, parseConnectionString, type ConnectionSettings } from './parseConnectionString.js';
 import { describeConnection, resolvePostgresTarget, type PostgresFlags } from './postgresTarget.js';
@@ -18,6 +19,8 @@ export interface ExportOptions extends PostgresFlags {
   log?: (line: string) => void;
   /** Progress of the row copy (terminal only). */
   progress?: ProgressReporter;
+  /** Where the "warehouse busy, waiting" message goes (how long: config.waitSeconds). Default stderr. */
+  onWait?: (message: string) => void;
 }
 
 const TRANSIENT_CODES = new Set([
@@ -66,7 +69,9 @@ export async function runExport(config: PipelineConfig, options: ExportOptions =
   let backoff = options.backoffMs ?? 500;
   const connection: pg.ClientConfig = { connectionTimeoutMillis: 5000, application_name: 'ecommerce-pipeline' };
   try {
-    return await withWarehouse({ path: config.warehousePath, threads: config.threads, memoryLimit: config.memoryLimit }, async (w) => {
+    // Waits like every other opener: right after a run's commit a sibling (watch
+    // batch, sql, status) may take the warehouse before this export gets it.
+    return await withWarehouse(warehouseOptions(config, { onWait: options.onWait ?? options.log }), async (w) => {
       for (let attempt = 1; ; attempt++) {
         const client = new pg.Client(settings ? clientConfig(settings, connection) : connection);
         client.on('error', () => undefined); // a dropped connection surfaces through the failing query

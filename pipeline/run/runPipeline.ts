@@ -6,9 +6,11 @@ import { openForWriting } from '../ingest/openForWriting.js';
 import type { ProgressReporter } from '../progress/ProgressReporter.js';
 import { withQueryProgress } from '../progress/withQueryProgress.js';
 import { scanDropFolders } from '../ingest/scanDropFolders.js';
+import { archiveDir, scanWithArchive } from '../ingest/scanWithArchive.js';
 import { migrateWarehouse, recordSqlFiles, type SqlReport } from '../warehouse/migrateWarehouse.js';
 import { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import { Warehouse, withWarehouse } from '../warehouse/Warehouse.js';
+import { warehouseOptions } from '../warehouse/warehouseOptions.js';
 import { stageFile, type StageOutcome } from '../ingest/ingestFile.js';
 import { DATASETS } from '../ingest/datasets.js';
 import { applyBatch, type BatchInput, type BatchResult, type FileReport, type StagedVersion } from './applyBatch.js';
@@ -33,8 +35,7 @@ export interface RunOptions {
    * may still be being written); reported in filesWaiting. Default 0.
    */
   settleMs?: number;
-  /** Wait this long (ms) for the warehouse when another process holds it. Default 0. */
-  lockWaitMs?: number;
+  /** Where the "warehouse busy, waiting" message goes (how long: config.waitSeconds). Default stderr. */
   onWait?: (message: string) => void;
   /** Progress of long stages (reading each file, keyed state, metrics); see terminalProgress. */
   progress?: ProgressReporter;
@@ -77,16 +78,6 @@ async function recordTouched(w: Warehouse, plan: BatchPlan): Promise<void> {
   }
 }
 
-function warehouseOptions(config: PipelineConfig, options: RunOptions = {}) {
-  return {
-    path: config.warehousePath,
-    threads: config.threads,
-    memoryLimit: config.memoryLimit,
-    lockWaitMs: options.lockWaitMs,
-    onWait: options.onWait,
-  };
-}
-
 async function rebuildReasonFor(w: Warehouse, config: PipelineConfig, sql: SqlReport): Promise<string | undefined> {
   const runs = await w.count('SELECT count(*) FROM pipeline_runs');
   if (runs === 0) return undefined;
@@ -104,7 +95,7 @@ async function rebuildReasonFor(w: Warehouse, config: PipelineConfig, sql: SqlRe
 export async function runPipeline(config: PipelineConfig, options: RunOptions = {}): Promise<RunReport> {
   const started = performance.now();
   const startedAt = new Date();
-  return withWarehouse(warehouseOptions(config, options), async (w) => {
+  return withWarehouse(warehouseOptions(config, { onWait: options.onWait }), async (w) => {
     // Read once: the text executed is the text whose checksum this run records.
     const snapshot = SqlSnapshot.read();
     const sql = await migrateWarehouse(w, snapshot);
@@ -132,7 +123,12 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
       withdraw.push({ fileId: entry.file_id, status: 'retracted', reason: 'retracted by the retract command' });
     }
 
-    const scan = kind === 'run' ? scanDropFolders(config.dataDir) : { files: [], ignored: [] };
+    // A fresh warehouse (first run, or recovery from a corrupt one) also reads <data>/archive/.
+    const fresh = kind === 'run' && (await w.count('SELECT count(*) FROM pipeline_runs')) === 0;
+    const scan = kind !== 'run' ? { files: [], ignored: [], fromArchive: 0 } : fresh ? scanWithArchive(config.dataDir) : { ...scanDropFolders(config.dataDir), fromArchive: 0 };
+    if (scan.fromArchive > 0) {
+      warnings.push(`fresh warehouse: ${scan.fromArchive} file(s) from ${archiveDir(config.dataDir)} read too, in arrival order (mtime)`);
+    }
     const now = Date.now();
     const settle = options.settleMs ?? 0;
     const unchanged = (f: (typeof scan.files)[number]) => {
@@ -198,6 +194,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
       // (also those a crash after the commit left behind), never before the commit.
       const after = await latestLedgerEntries(w);
       for (const f of scan.files) {
+        if (f.absPath.startsWith(archiveDir(config.dataDir) + path.sep)) continue; // already archived
         const entry = after.get(f.path);
         if (!entry || entry.status !== 'loaded' || entry.size_bytes !== f.size || entry.mtime_us !== mtimeMicros(f)) continue;
         const to = path.join(config.dataDir, 'archive', f.path);

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { PipelineError } from '../errors/PipelineError.js';
+import { corruptWarehouseError, isCorruptionMessage } from './corruptWarehouseError.js';
+import { knownCorruption, rememberCorruption } from './corruptionMarker.js';
 
 export interface WarehouseOptions {
   path: string;
@@ -31,6 +33,13 @@ function profile(sql: string, t0: number): void {
 
 /** One open DuckDB warehouse file and the single connection the pipeline uses. */
 export class Warehouse {
+  /**
+   * The first error of the open transaction. DuckDB answers every later
+   * statement of an aborted transaction with "Current transaction is aborted
+   * (please ROLLBACK)", which would hide it (e.g. a corrupt block).
+   */
+  private abortedBy: Error | undefined;
+
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
@@ -38,6 +47,17 @@ export class Warehouse {
   ) {}
 
   static async open(options: WarehouseOptions): Promise<Warehouse> {
+    const known = knownCorruption(options.path);
+    if (known) throw corruptWarehouseError(options.path, known);
+    try {
+      return await Warehouse.openWaiting(options);
+    } catch (error) {
+      if (error instanceof PipelineError && error.code === 'WAREHOUSE_CORRUPT') rememberCorruption(options.path, duckdbMessage(error));
+      throw error;
+    }
+  }
+
+  private static async openWaiting(options: WarehouseOptions): Promise<Warehouse> {
     const deadline = Date.now() + (options.lockWaitMs ?? 0);
     let told = false;
     for (;;) {
@@ -66,7 +86,8 @@ export class Warehouse {
       instance = await DuckDBInstance.create(options.path, settings);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (/lock/i.test(message)) {
+      // Not /lock/: "block" is in every checksum error of a corrupt file.
+      if (/Could not set lock on file|Conflicting lock/i.test(message)) {
         throw new PipelineError(
           'WAREHOUSE_LOCKED',
           `the warehouse ${options.path} is in use by another process (${message.split('\n')[0]})`,
@@ -76,22 +97,40 @@ export class Warehouse {
       if (options.readOnly && !fs.existsSync(options.path)) {
         throw new PipelineError('NOT_FOUND', `no warehouse at ${options.path}: run \`pipeline run\` first`);
       }
+      if (isCorruptionMessage(message)) throw corruptWarehouseError(options.path, error);
       throw error;
     }
     const connection = await instance.connect();
     return new Warehouse(options.path, instance, connection);
   }
 
+  /**
+   * Every statement goes through here: a DuckDB error that means the file is
+   * damaged becomes WAREHOUSE_CORRUPT, and "Current transaction is aborted"
+   * is replaced by the error that aborted the transaction.
+   */
+  private async guard<T>(statement: () => Promise<T>): Promise<T> {
+    try {
+      return await statement();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (/Current transaction is aborted/i.test(message) && this.abortedBy) throw this.abortedBy;
+      const failure = isCorruptionMessage(message) ? corruptWarehouseError(this.path, error) : error;
+      this.abortedBy ??= failure instanceof Error ? failure : new Error(message);
+      throw failure;
+    }
+  }
+
   async run(sql: string, values?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<void> {
     const t0 = PROFILE ? performance.now() : 0;
-    await this.connection.run(sql, values);
+    await this.guard(() => this.connection.run(sql, values));
     if (PROFILE) profile(sql, t0);
   }
 
   /** Runs a query and returns its rows as plain JS objects (BIGINT as bigint). */
   async all<T extends Row = Row>(sql: string, values?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<T[]> {
     const t0 = PROFILE ? performance.now() : 0;
-    const reader = await this.connection.runAndReadAll(sql, values);
+    const reader = await this.guard(() => this.connection.runAndReadAll(sql, values));
     if (PROFILE) profile(sql, t0);
     return reader.getRowObjectsJS() as T[];
   }
@@ -108,6 +147,7 @@ export class Warehouse {
 
   /** Runs `work` in one transaction: everything or nothing is committed. */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
+    this.abortedBy = undefined;
     await this.run('BEGIN TRANSACTION');
     try {
       const result = await work();
@@ -116,6 +156,8 @@ export class Warehouse {
     } catch (error) {
       await this.run('ROLLBACK').catch(() => undefined);
       throw error;
+    } finally {
+      this.abortedBy = undefined;
     }
   }
 
@@ -125,12 +167,26 @@ export class Warehouse {
   }
 }
 
-/** Opens the warehouse, runs `work`, and always closes it. */
+/** DuckDB's own first line behind a WAREHOUSE_CORRUPT error. */
+function duckdbMessage(error: PipelineError): string {
+  const cause = error.cause;
+  return (cause instanceof Error ? cause.message : String(cause ?? error.message)).split('\n')[0]!;
+}
+
+/**
+ * Opens the warehouse, runs `work`, and always closes it. A WAREHOUSE_CORRUPT
+ * finding is remembered beside the file (corruptionMarker), after the close.
+ */
 export async function withWarehouse<T>(options: WarehouseOptions, work: (w: Warehouse) => Promise<T>): Promise<T> {
   const warehouse = await Warehouse.open(options);
+  let corrupt: PipelineError | undefined;
   try {
     return await work(warehouse);
+  } catch (error) {
+    if (error instanceof PipelineError && error.code === 'WAREHOUSE_CORRUPT') corrupt = error;
+    throw error;
   } finally {
     warehouse.close();
+    if (corrupt) rememberCorruption(options.path, duckdbMessage(corrupt));
   }
 }

@@ -82,7 +82,7 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
     let report: RunReport;
     const progress = options.progress?.();
     try {
-      report = await runPipeline(config, { settleMs, lockWaitMs: 30_000, onWait: (m) => log(m), progress });
+      report = await runPipeline(config, { settleMs, onWait: (m) => log(m), progress });
     } catch (error) {
       log(`run failed: ${error instanceof PipelineError ? `[${error.code}] ` : ''}${maskSecrets((error as Error).message)}; retrying in 2s`);
       schedule(2000);

@@ -1,16 +1,27 @@
 import type { CommandModule } from 'yargs';
 import { runDataTests } from '../../run/runDataTests.js';
 import { withWarehouse } from '../../warehouse/Warehouse.js';
+import { checkIntegrity } from '../../warehouse/checkIntegrity.js';
+import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
 
-export const checkCommand: CommandModule<object, GlobalArgs> = {
+export const checkCommand: CommandModule<object, GlobalArgs & { integrity: boolean }> = {
   command: 'check',
   describe: 'run the data tests in sql/tests/ (each SELECT returns the rows that break a rule)',
-  builder: (y) => withGlobalOptions(y) as never,
+  builder: (y) =>
+    withGlobalOptions(y).option('integrity', {
+      type: 'boolean',
+      default: false,
+      describe: 'first read every block of every table (a full scan): a corrupt warehouse fails with WAREHOUSE_CORRUPT',
+    }) as never,
   handler: async (args) => {
     const config = configFrom(args);
-    await withWarehouse({ path: config.warehousePath, readOnly: true }, async (w) => {
+    await withWarehouse(warehouseOptions(config, { readOnly: true }), async (w) => {
       let failed = 0;
+      if (args.integrity) {
+        const r = await checkIntegrity(w);
+        console.log(`ok   integrity: every block of ${r.tables} tables read (${r.rows} rows, ${r.seconds.toFixed(2)}s)`);
+      }
       for (const t of await runDataTests(w)) {
         console.log(`${t.failures === 0 ? 'ok  ' : 'FAIL'} ${t.name}${t.failures ? ` (${t.failures} rows)` : ''}`);
         for (const row of t.sample) console.log(`     ${JSON.stringify(row)}`);

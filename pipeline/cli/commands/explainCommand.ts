@@ -6,6 +6,7 @@ import { parseOrderIdArg } from '../../explain/parseOrderIdArg.js';
 import { printOrderExplanation, printWindowExplanation } from '../../explain/printExplanation.js';
 import { SqlSnapshot } from '../../warehouse/sqlFiles.js';
 import { withWarehouse } from '../../warehouse/Warehouse.js';
+import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
 
 interface ExplainArgs extends GlobalArgs {
@@ -32,7 +33,7 @@ export const explainCommand: CommandModule<object, ExplainArgs> = {
   handler: async (args) => {
     const config = configFrom(args);
     const sql = SqlSnapshot.read();
-    await withWarehouse({ path: config.warehousePath, readOnly: true, threads: config.threads, memoryLimit: config.memoryLimit }, async (w) => {
+    await withWarehouse(warehouseOptions(config, { readOnly: true }), async (w) => {
       if (args.order !== undefined) {
         const e = await explainOrder(w, sql, parseOrderIdArg(args.order));
         if (args.json) console.log(JSON.stringify(e, null, 2));

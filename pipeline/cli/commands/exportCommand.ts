@@ -4,6 +4,7 @@ import { runExport } from '../../export/runExport.js';
 import { NO_PROGRESS } from '../../progress/ProgressReporter.js';
 import { terminalProgress } from '../../progress/terminalProgress.js';
 import { withWarehouse } from '../../warehouse/Warehouse.js';
+import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
 import { withExportOptions, type ExportArgs } from '../exportOptions.js';
 import { printSyncReport } from '../printSyncReport.js';
@@ -22,10 +23,7 @@ export const exportCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
     const config = configFrom(args);
     if (args.parquet !== undefined) {
       const started = performance.now();
-      const manifest = await withWarehouse(
-        { path: config.warehousePath, readOnly: true, threads: config.threads, memoryLimit: config.memoryLimit },
-        (w) => exportParquet(w, args.parquet!),
-      );
+      const manifest = await withWarehouse(warehouseOptions(config, { readOnly: true }), (w) => exportParquet(w, args.parquet!));
       const seconds = (performance.now() - started) / 1000;
       if (args.json) console.log(JSON.stringify({ ...manifest, seconds }, null, 2));
       else {

@@ -4,6 +4,7 @@ import type { CommandModule } from 'yargs';
 import { PipelineError } from '../../errors/PipelineError.js';
 import { buildReport } from '../../report/buildReport.js';
 import { withWarehouse } from '../../warehouse/Warehouse.js';
+import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
 
 export const DEFAULT_REPORT_PATH = './warehouse/report.html';
@@ -17,7 +18,7 @@ export const reportCommand: CommandModule<object, GlobalArgs & { out?: string }>
     const config = configFrom(args);
     if (args.out !== undefined && args.out.trim() === '') throw new PipelineError('USAGE', '--out needs a file name, e.g. --out report.html');
     const out = path.resolve(args.out ?? DEFAULT_REPORT_PATH);
-    const html = await withWarehouse({ path: config.warehousePath, readOnly: true }, (w) => buildReport(w));
+    const html = await withWarehouse(warehouseOptions(config, { readOnly: true }), (w) => buildReport(w));
     fs.mkdirSync(path.dirname(out), { recursive: true });
     // write beside the target and rename, so a reader never sees half a page
     const partial = `${out}.${process.pid}.part`;

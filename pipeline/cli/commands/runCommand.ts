@@ -26,8 +26,6 @@ export async function executeRun(args: RunArgs, options: RunOptions): Promise<vo
   const report = await runPipeline(config, {
     ...options,
     archive: args.archive,
-    lockWaitMs: 60_000, // a watch batch may hold the warehouse for a moment
-    onWait: (m) => console.error(m),
     progress,
   });
   if (!args.json) printRunReport(report);

@@ -4,6 +4,7 @@ import { OUTPUT_FORMATS, type OutputFormat } from '../../shell/formatRows.js';
 import { DEFAULT_MAX_ROWS, ShellSession } from '../../shell/ShellSession.js';
 import { startShell } from '../../shell/startShell.js';
 import { withWarehouse, type Warehouse } from '../../warehouse/Warehouse.js';
+import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
 
 interface SqlArgs extends GlobalArgs {
@@ -12,7 +13,6 @@ interface SqlArgs extends GlobalArgs {
   format: OutputFormat;
   'max-rows': number;
   write: boolean;
-  wait: number;
 }
 
 export const sqlCommand: CommandModule<object, SqlArgs> = {
@@ -25,16 +25,12 @@ export const sqlCommand: CommandModule<object, SqlArgs> = {
       .option('format', { choices: OUTPUT_FORMATS, default: 'table' as OutputFormat })
       .option('max-rows', { type: 'number', default: DEFAULT_MAX_ROWS, describe: 'table format shows at most this many rows (0 = all)' })
       .option('write', { type: 'boolean', default: false, describe: 'open the warehouse read-write (default read-only)' })
-      .option('wait', { type: 'number', default: 60, describe: 'seconds to wait while another process (a watch batch) holds the warehouse' })
       .conflicts('query', 'file') as never,
   handler: async (args) => {
     const config = configFrom(args);
     // Opened per statement and only for its duration, so a running `watch` can
-    // write between statements; while a batch holds the file, wait for it.
-    const options = {
-      path: config.warehousePath, threads: config.threads, memoryLimit: config.memoryLimit, readOnly: !args.write,
-      lockWaitMs: args.wait * 1000, onWait: (m: string) => console.error(m),
-    };
+    // write between statements; while a batch holds the file, wait for it (--wait).
+    const options = warehouseOptions(config, { readOnly: !args.write });
     const session = new ShellSession(
       {
         // Tab completion (wait = false) never waits for a busy warehouse.
