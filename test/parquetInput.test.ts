@@ -1,4 +1,5 @@
 import { quotedString } from '@duckdb/node-api';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withWarehouse } from '../pipeline/warehouse/Warehouse.js';
@@ -73,5 +74,26 @@ describe('Parquet drop files', () => {
     expect(await ws.query('SELECT Customer_ID, Customer_Name, Number_of_Employees FROM raw_customers')).toEqual([
       { Customer_ID: 1, Customer_Name: 'Ann', Number_of_Employees: 12 },
     ]);
+  });
+});
+
+describe('a damaged Parquet drop file', () => {
+  let ws: Workspace;
+  afterEach(() => ws?.cleanup());
+
+  // Guard: an input that DuckDB cannot read (truncated Parquet) must not mark the warehouse corrupt.
+  it('is quarantined; the warehouse is not taken for corrupt', async () => {
+    ws = makeWorkspace('pqtrunc');
+    await writeParquet(ws, 'Orders/full.parquet', `SELECT '1' AS "Order ID", 1 AS "Customer ID", TIMESTAMP '2024-03-01 10:00:00' AS "Order Time", 'A' AS SKU, 1 AS Quantity, 1.0 AS "Order Total" FROM range(1000)`);
+    const full = fs.readFileSync(path.join(ws.dataDir, 'Orders/full.parquet'));
+    ws.write('Orders/truncated.parquet', Buffer.concat([full.subarray(0, 200), full.subarray(full.length - 8)]));
+    ws.write('Orders/cut.parquet', full.subarray(0, full.length - 3));
+    const report = await ws.run();
+    const byPath = Object.fromEntries(report.files.map((f) => [f.path, f]));
+    expect(byPath['Orders/full.parquet']!.status).toBe('loaded');
+    expect(byPath['Orders/truncated.parquet']!.status).toBe('quarantined');
+    expect(byPath['Orders/cut.parquet']!.status).toBe('quarantined');
+    expect((await ws.run()).changed).toBe(false);
+    expect(fs.existsSync(`${ws.warehousePath}.corrupt.json`)).toBe(false);
   });
 });

@@ -19,7 +19,14 @@ const CORRUPTION = [
   /database has been invalidated/i,
 ];
 
+/**
+ * Whether a DuckDB error means the warehouse file is damaged. An error about a
+ * file being read as input (a truncated Parquet drop file says "Could not read
+ * enough bytes" too) is the input's problem, not the warehouse's: input files
+ * are read through a private folder named pipeline-read-* (ingest/privateReadDir.ts).
+ */
 export function isCorruptionMessage(message: string): boolean {
+  if (/pipeline-read-/.test(message)) return false;
   return CORRUPTION.some((pattern) => pattern.test(message));
 }
 
