@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { quotedString } from '@duckdb/node-api';
+import { readWarehouseId } from '../warehouse/readWarehouseId.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 
 export interface ParquetManifest {
   /** The warehouse version (last run id) the snapshot holds. */
   version: number;
+  /** Which warehouse (migration V003): versions of another warehouse say nothing. */
+  warehouse_id: string | null;
   rows: number;
   partitions: number;
   /** full: every partition written; incremental: only partitions touched since the previous snapshot. */
@@ -56,7 +59,7 @@ function linkTree(from: string, to: string, skip: Set<string>): void {
  * Incremental by watermark when it is safe: the previous snapshot's version is
  * known and not newer than the warehouse, so only partitions with rows or
  * tombstones changed since then are rewritten and the others are hard-linked;
- * otherwise (first export, a rebuilt warehouse) every partition is written.
+ * otherwise (first export, another or a rebuilt warehouse) every partition is written.
  */
 export async function exportParquet(w: Warehouse, dir: string): Promise<ParquetManifest> {
   const root = path.resolve(dir);
@@ -68,7 +71,9 @@ export async function exportParquet(w: Warehouse, dir: string): Promise<ParquetM
   const version = await w.count('SELECT coalesce(max(run_id), 0) FROM pipeline_runs');
   const previousDir = fs.existsSync(link) ? fs.realpathSync(link) : undefined;
   const previous = previousDir ? readManifest(path.join(previousDir, '_manifest.json')) : undefined;
-  const incremental = previous !== undefined && previous.version <= version;
+  const warehouseId = await readWarehouseId(w);
+  const incremental =
+    previous !== undefined && previous.version <= version && warehouseId !== null && previous.warehouse_id === warehouseId;
 
   let months: string[];
   if (incremental) {
@@ -101,7 +106,7 @@ export async function exportParquet(w: Warehouse, dir: string): Promise<ParquetM
     const rows = await w.count('SELECT count(*) FROM ecommerce');
     const partitions = fs.readdirSync(next).filter((n) => n.startsWith('window_month=')).length;
     const manifest: ParquetManifest = {
-      version, rows, partitions, mode: incremental ? 'incremental' : 'full', written: months, written_at: new Date().toISOString(),
+      version, warehouse_id: warehouseId, rows, partitions, mode: incremental ? 'incremental' : 'full', written: months, written_at: new Date().toISOString(),
     };
     fs.writeFileSync(path.join(next, '_manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     // swap: a new symlink renamed over the old one is atomic

@@ -9,6 +9,7 @@ import { countRows } from '../progress/countRows.js';
 import { NO_PROGRESS, type ProgressReporter } from '../progress/ProgressReporter.js';
 import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/Warehouse.js';
+import { readWarehouseId } from '../warehouse/readWarehouseId.js';
 import { pausePoint } from './pausePoint.js';
 import { removeStaleExportFiles } from './removeStaleExportFiles.js';
 import { ensureChangesTable, notifyConsumers, recordDelta, recordFull } from './changeLog.js';
@@ -61,6 +62,8 @@ export async function ensureTargetTable(client: pg.Client, schema: string, table
       version    bigint NOT NULL,
       synced_at  timestamptz NOT NULL DEFAULT now()
     )`);
+  // which warehouse the watermark belongs to (a recreated warehouse starts its versions over)
+  await client.query(`ALTER TABLE ${pgIdent(schema)}.pipeline_sync_state ADD COLUMN IF NOT EXISTS warehouse_id text`);
   const { rows } = await client.query<{ column_name: string; data_type: string }>(
     `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`,
     [schema, table],
@@ -105,16 +108,19 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
   try {
     await client.query('BEGIN');
     await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`pipeline-sync:${target}`]);
-    const state = await client.query<{ version: string }>(
-      `SELECT version FROM ${pgIdent(options.schema)}.pipeline_sync_state WHERE target = $1`,
+    const state = await client.query<{ version: string; warehouse_id: string | null }>(
+      `SELECT version, warehouse_id FROM ${pgIdent(options.schema)}.pipeline_sync_state WHERE target = $1`,
       [target],
     );
     let from = state.rows[0] ? Number(state.rows[0].version) : 0;
     const duck = await w.one<{ v: bigint | null }>('SELECT max(run_id) AS v FROM pipeline_runs');
     const to = Number(duck?.v ?? 0);
+    const warehouseId = await readWarehouseId(w);
+    const syncedId = state.rows[0]?.warehouse_id ?? null;
     let mode: SyncReport['mode'] = 'upsert';
-    if (from > to) {
-      // The warehouse is older than what Postgres saw (rebuilt from nothing?): start over.
+    if (from > to || (syncedId !== null && warehouseId !== null && syncedId !== warehouseId)) {
+      // Another warehouse than the one Postgres was synced from (recreated from
+      // nothing, or older than what Postgres saw): its versions say nothing here. Start over.
       await client.query(`DELETE FROM ${qualified}`);
       from = 0;
       mode = 'resync';
@@ -159,9 +165,9 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
     }
     crashPoint('export-mid-copy');
     await client.query(
-      `INSERT INTO ${pgIdent(options.schema)}.pipeline_sync_state (target, version, synced_at) VALUES ($1, $2, now())
-       ON CONFLICT (target) DO UPDATE SET version = EXCLUDED.version, synced_at = EXCLUDED.synced_at`,
-      [target, to],
+      `INSERT INTO ${pgIdent(options.schema)}.pipeline_sync_state (target, version, synced_at, warehouse_id) VALUES ($1, $2, now(), $3)
+       ON CONFLICT (target) DO UPDATE SET version = EXCLUDED.version, synced_at = EXCLUDED.synced_at, warehouse_id = EXCLUDED.warehouse_id`,
+      [target, to, warehouseId],
     );
     await client.query('COMMIT');
     crashPoint('export-after-commit');
