@@ -1,3 +1,4 @@
+import { PipelineError } from '../errors/PipelineError.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Warehouse } from '../warehouse/Warehouse.js';
@@ -152,7 +153,12 @@ export class ShellSession {
       this.emit(renderResult(result, { mode, width: toFile ? undefined : this.io.width(), color: !toFile && this.io.color }));
     } catch (error) {
       // The streaming API wraps parse errors; DuckDB's own message is what a CLI user knows.
-      this.fail((error as Error).message.replace(/^Failed to extract statements: /, ''));
+      // The pipeline's own errors (a busy or corrupt warehouse) keep their machine-readable code.
+      const message = (error as Error).message.replace(/^Failed to extract statements: /, '');
+      if (error instanceof PipelineError) {
+        this.failed = true;
+        this.io.err(`error [${error.code}]: ${message}`);
+      } else this.fail(message);
     }
     if (this.outputFile?.once) this.closeOutput();
     if (this.settings.timer) this.io.out(`Run Time (s): real ${((performance.now() - started) / 1000).toFixed(3)}`);
