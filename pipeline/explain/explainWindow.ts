@@ -27,7 +27,7 @@ export async function explainWindow(w: Warehouse, sql: SqlSnapshot, customerId: 
   const row = jsonObjects(reader)[0] ?? null;
   const orders: CountedOrder[] = [];
   const notCounted: WindowExplanation['not_counted'] = [];
-  for (const o of await w.all(sql.render('explain/window_orders.sql'), [customerId, bounds.start, window])) {
+  for (const o of await w.all(sql.render('explain/window_orders.sql', { order_sources: sql.render('explain/order_sources.sql') }), [customerId, bounds.start, window])) {
     const orderId = Number(o.Order_ID);
     if (!o.has_delivery) notCounted.push({ order_id: orderId, status: 'waiting_for_delivery' });
     else if (!o.has_customer) notCounted.push({ order_id: orderId, status: 'waiting_for_customer' });

@@ -1,20 +1,10 @@
 -- explain --order: the order's current record and where its delivery and
 -- customer come from (no row when no current order holds the id).
 -- $1: the Order_ID; $2: the window size (an INTERVAL, e.g. '10 days').
-SELECT o.Customer_ID,
-       strftime(window_start(o.Order_Time, $2::INTERVAL), '%Y-%m-%d %H:%M:%S') AS window_start,
-       fo.path AS order_path,    ro._line AS order_line,
-       fd.path AS delivery_path, rd._line AS delivery_line,
-       fc.path AS customer_path, rc._line AS customer_line,
-       d.Order_ID IS NOT NULL    AS has_delivery,
-       c.Customer_ID IS NOT NULL AS has_customer
-FROM cur_orders o
-JOIN raw_orders ro ON ro._file_id = o._file_id AND ro._row = o._row
-JOIN pipeline_files fo ON fo.file_id = o._file_id
-LEFT JOIN cur_deliveries d ON d.Order_ID = o.Order_ID
-LEFT JOIN raw_deliveries rd ON rd._file_id = d._file_id AND rd._row = d._row
-LEFT JOIN pipeline_files fd ON fd.file_id = d._file_id
-LEFT JOIN cur_customers c ON c.Customer_ID = o.Customer_ID
-LEFT JOIN raw_customers rc ON rc._file_id = c._file_id AND rc._row = c._row
-LEFT JOIN pipeline_files fc ON fc.file_id = c._file_id
-WHERE o.Order_ID = $1
+-- {{order_sources}}: sql/explain/order_sources.sql.
+SELECT Customer_ID,
+       strftime(window_start(Order_Time, $2::INTERVAL), '%Y-%m-%d %H:%M:%S') AS window_start,
+       order_path, order_line, delivery_path, delivery_line, customer_path, customer_line,
+       has_delivery, has_customer
+FROM ({{order_sources}})
+WHERE Order_ID = $1

@@ -1,22 +1,11 @@
 -- explain --customer --window: the customer's current orders in one window,
 -- each with where its record, delivery and customer come from, and whether it
--- is counted (an order counts once its delivery and its customer have arrived).
+-- is counted.
 -- $1: Customer_ID; $2: the window start; $3: the window size (an INTERVAL).
-SELECT o.Order_ID,
-       d.Order_ID IS NOT NULL    AS has_delivery,
-       c.Customer_ID IS NOT NULL AS has_customer,
-       fo.path AS order_path,    ro._line AS order_line,
-       fd.path AS delivery_path, rd._line AS delivery_line,
-       fc.path AS customer_path, rc._line AS customer_line
-FROM cur_orders o
-JOIN raw_orders ro ON ro._file_id = o._file_id AND ro._row = o._row
-JOIN pipeline_files fo ON fo.file_id = o._file_id
-LEFT JOIN cur_deliveries d ON d.Order_ID = o.Order_ID
-LEFT JOIN raw_deliveries rd ON rd._file_id = d._file_id AND rd._row = d._row
-LEFT JOIN pipeline_files fd ON fd.file_id = d._file_id
-LEFT JOIN cur_customers c ON c.Customer_ID = o.Customer_ID
-LEFT JOIN raw_customers rc ON rc._file_id = c._file_id AND rc._row = c._row
-LEFT JOIN pipeline_files fc ON fc.file_id = c._file_id
-WHERE o.Customer_ID = $1
-  AND o.Order_Time >= $2::TIMESTAMP AND o.Order_Time < $2::TIMESTAMP + $3::INTERVAL
-ORDER BY o.Order_ID
+-- {{order_sources}}: sql/explain/order_sources.sql.
+SELECT Order_ID, has_delivery, has_customer,
+       order_path, order_line, delivery_path, delivery_line, customer_path, customer_line
+FROM ({{order_sources}})
+WHERE Customer_ID = $1
+  AND Order_Time >= $2::TIMESTAMP AND Order_Time < $2::TIMESTAMP + $3::INTERVAL
+ORDER BY Order_ID
