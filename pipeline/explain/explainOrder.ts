@@ -1,6 +1,7 @@
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import type { HistoryEntry, OrderExplanation, OrderStatus, SourceRef } from './explanation.js';
+import { readOrderState } from './readOrderState.js';
 import { readWindowSetting } from './readWindowSetting.js';
 
 function source(path: unknown, line: unknown): SourceRef | null {
@@ -15,7 +16,7 @@ function source(path: unknown, line: unknown): SourceRef | null {
 export async function explainOrder(w: Warehouse, sql: SqlSnapshot, orderId: number): Promise<OrderExplanation> {
   const window = await readWindowSetting(w);
   const id = BigInt(orderId);
-  const state = await w.one(sql.render('explain/order_state.sql', { order_sources: sql.render('explain/order_sources.sql') }), [id, window]);
+  const state = await readOrderState(w, sql, id, window);
   const history = (await w.all(sql.render('explain/order_history.sql'), [id])).map(
     (r): HistoryEntry => ({
       dataset: r.dataset as HistoryEntry['dataset'],

@@ -3,6 +3,7 @@ import { jsonObjects } from '../shell/formatRows.js';
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import type { CountedOrder, WindowExplanation } from './explanation.js';
+import { readOrderState } from './readOrderState.js';
 import { readWindowSetting } from './readWindowSetting.js';
 
 const ref = (path: unknown, line: unknown) => ({ path: String(path), line: line === null ? null : Number(line) });
@@ -27,8 +28,13 @@ export async function explainWindow(w: Warehouse, sql: SqlSnapshot, customerId: 
   const row = jsonObjects(reader)[0] ?? null;
   const orders: CountedOrder[] = [];
   const notCounted: WindowExplanation['not_counted'] = [];
-  for (const o of await w.all(sql.render('explain/window_orders.sql', { order_sources: sql.render('explain/order_sources.sql') }), [customerId, bounds.start, window])) {
-    const orderId = Number(o.Order_ID);
+  // A window holds a handful of orders: each is looked up by key (pruned scans),
+  // cheaper than joining the whole keyed state to the customer's orders.
+  const ids = await w.all<{ Order_ID: bigint }>(sql.render('explain/window_orders.sql'), [customerId, bounds.start, window]);
+  for (const { Order_ID } of ids) {
+    const o = await readOrderState(w, sql, Order_ID, window);
+    if (!o) continue;
+    const orderId = Number(Order_ID);
     if (!o.has_delivery) notCounted.push({ order_id: orderId, status: 'waiting_for_delivery' });
     else if (!o.has_customer) notCounted.push({ order_id: orderId, status: 'waiting_for_customer' });
     else {

@@ -1,7 +1,7 @@
 -- explain: every current order with where its record, delivery and customer
 -- come from (file path, physical line) and whether it is counted (an order
 -- counts once its delivery and its customer have arrived). Used as {{order_sources}}
--- by order_state.sql and window_orders.sql, which filter it by key.
+-- by order_state.sql, which filters it by key.
 SELECT o.Order_ID, o.Customer_ID, o.Order_Time,
        d.Order_ID IS NOT NULL    AS has_delivery,
        c.Customer_ID IS NOT NULL AS has_customer,
