@@ -51,7 +51,7 @@ describe('grain audits run inside the run transaction, before COMMIT', () => {
 
     const r = cli(['run', '--data', ws.dataDir, '--warehouse', ws.warehousePath], { PIPELINE_SQL_DIR: sqlDir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error \[AUDIT_FAILED\]: audit sql\/tests\/ecommerce_unique_groups\.sql failed: \d+ row\(s\) break it, e\.g\. \{"Customer_ID":\d+,"start_timestamp":"2024-/);
+    expect(r.stderr).toMatch(/error \[AUDIT_FAILED\]: audit sql\/audits\/ecommerce_grain\.sql failed: \d+ row\(s\) break it, e\.g\. \{"Customer_ID":\d+,"start_timestamp":"2024-/);
     expect(r.stderr).toMatch(/rolled back/);
     expect(await snapshotWarehouse(ws)).toEqual(before);
 
@@ -71,7 +71,7 @@ describe('grain audits run inside the run transaction, before COMMIT', () => {
 
     const r = cli(['run', '--data', ws.dataDir, '--warehouse', ws.warehousePath], { PIPELINE_SQL_DIR: sqlDir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/audit sql\/tests\/keyed_state_unique\.sql failed: .* e\.g\. \{"tbl":"cur_customers","key":"?\d+"?\}/);
+    expect(r.stderr).toMatch(/audit sql\/audits\/keyed_state_grain\.sql failed: .* e\.g\. \{"tbl":"cur_customers","key":"?\d+"?\}/);
     expect(await snapshotWarehouse(ws)).toEqual(before);
   });
 });

@@ -1,15 +1,16 @@
 import { PipelineError } from '../errors/PipelineError.js';
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
-import { auditFiles, runDataTests } from './runDataTests.js';
+import { runDataTests } from './runDataTests.js';
 
 /**
- * The audits of a run (data tests in sql/tests/ whose header says `-- audit:`),
- * run inside the run's transaction before COMMIT: the first one that returns
- * rows aborts the run (the caller rolls back), naming the test and a sample row.
+ * The audits of a run (sql/audits/: run-scoped forms of the grain data tests in
+ * sql/tests/), run inside the run's transaction before COMMIT: the first one
+ * that returns rows aborts the run (the caller rolls back), naming the audit
+ * and a sample row. Scoped to what the run wrote, so they stay cheap.
  */
 export async function runAudits(w: Warehouse, sql: SqlSnapshot): Promise<void> {
-  for (const result of await runDataTests(w, auditFiles(sql))) {
+  for (const result of await runDataTests(w, sql.ofKind('audits'))) {
     if (result.failures === 0) continue;
     throw new PipelineError(
       'AUDIT_FAILED',

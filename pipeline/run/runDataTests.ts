@@ -1,5 +1,5 @@
 import type { Json } from '@duckdb/node-api';
-import type { SqlFile, SqlSnapshot } from '../warehouse/sqlFiles.js';
+import type { SqlFile } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 
 export interface DataTestResult {
@@ -7,11 +7,6 @@ export interface DataTestResult {
   failures: number;
   /** Up to five failing rows, JSON-safe (any DuckDB value, e.g. an infinite timestamp, prints). */
   sample: Record<string, Json>[];
-}
-
-/** The data tests every run checks before COMMIT: a header line starting `-- audit:`. */
-export function auditFiles(sql: SqlSnapshot): SqlFile[] {
-  return sql.ofKind('tests').filter((f) => /^-- audit:/m.test(f.text));
 }
 
 /** Runs the given data tests (e.g. every sql/tests/*.sql): each returns the rows that break its rule (none = pass). */

@@ -4,13 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PipelineError } from '../errors/PipelineError.js';
 
-export type SqlKind = 'migrations' | 'staging' | 'batch' | 'state' | 'marts' | 'tests' | 'explain';
-export const SQL_KINDS: SqlKind[] = ['migrations', 'staging', 'batch', 'state', 'marts', 'tests', 'explain'];
+export type SqlKind = 'migrations' | 'staging' | 'batch' | 'state' | 'marts' | 'audits' | 'tests' | 'explain';
+export const SQL_KINDS: SqlKind[] = ['migrations', 'staging', 'batch', 'state', 'marts', 'audits', 'tests', 'explain'];
 
 /**
  * Kinds whose files compute the result from the raw tables (the run's steps):
  * an edit may change results, so the next run recomputes everything. staging/
- * applies to files ingested from then on; tests/ and explain/ only read.
+ * applies to files ingested from then on; audits/, tests/ and explain/ only read.
  */
 export const RECOMPUTE_KINDS: readonly SqlKind[] = ['batch', 'state', 'marts'];
 

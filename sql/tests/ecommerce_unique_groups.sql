@@ -1,5 +1,4 @@
 -- Data test: rows returned break the rule "one row per (Customer_ID, window)".
--- audit: every run checks this inside its transaction, before COMMIT (a failure aborts the run).
 SELECT Customer_ID, start_timestamp, count(*) AS copies
 FROM ecommerce
 GROUP BY ALL

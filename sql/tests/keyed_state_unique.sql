@@ -1,5 +1,4 @@
 -- Data test: keys that appear more than once in the keyed current state.
--- audit: every run checks this inside its transaction, before COMMIT (a failure aborts the run).
 SELECT 'cur_orders' AS tbl, Order_ID AS key FROM cur_orders GROUP BY Order_ID HAVING count(*) > 1
 UNION ALL
 SELECT 'cur_deliveries', Order_ID FROM cur_deliveries GROUP BY Order_ID HAVING count(*) > 1
