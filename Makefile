@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NODE_MODULES := node_modules/.install-stamp
 PIPELINE := node bin/pipeline.js
 
-.PHONY: install build pipeline run test bench bench-incremental bench-export bench-watch status watch report sql check export postgres clean
+.PHONY: install build pipeline run test test-unit bench bench-incremental bench-export bench-watch status watch report sql check export postgres clean
 
 $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -46,10 +46,15 @@ postgres: build
 	$(PIPELINE) postgres
 
 # The report test renders the HTML report in real headless Chromium (Debian package `chromium`).
+# Two tiers: the unit tier (seconds, no Postgres) first, then the integration suite.
 test: build
 	npx tsc -p tsconfig.test.json
+	npm run test:unit
 	bash .ci/install-chromium.sh
 	npx vitest run
+
+test-unit: install
+	npm run test:unit
 
 # Benchmarks: BENCH_ORDERS=10000000 make bench
 bench: build

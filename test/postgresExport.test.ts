@@ -54,7 +54,7 @@ describe('Postgres export by watermark', () => {
       'Average_Delivery_Distance double precision',
       'Distict_Products bigint NOT NULL',
       'start_timestamp timestamp without time zone NOT NULL',
-      'end_timestamp timestamp without time zone',
+      'end_timestamp timestamp without time zone NOT NULL', // declared once (pipeline/contract/ecommerceColumns.ts), as DuckDB has it
     ]);
     const pk = await withPg(async (c) =>
       (await c.query(

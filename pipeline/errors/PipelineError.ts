@@ -9,6 +9,7 @@ export type PipelineErrorCode =
   | 'NOT_FOUND'
   | 'POSTGRES_UNAVAILABLE'
   | 'POSTGRES_TABLE_INCOMPATIBLE'
+  | 'AUDIT_FAILED'
   | 'INTERNAL';
 
 export const EXIT_CODES = {

@@ -73,7 +73,7 @@ export async function ensureTargetTable(client: pg.Client, schema: string, table
   for (const c of ECOMMERCE_COLUMNS) {
     const t = found.get(c.name);
     if (t === undefined) problems.push(`column "${c.name}" is missing`);
-    else if (t !== c.dataType) problems.push(`column "${c.name}" is ${t}, expected ${c.dataType}`);
+    else if (t !== c.postgresType) problems.push(`column "${c.name}" is ${t}, expected ${c.postgresType}`);
   }
   if (problems.length > 0) {
     throw new PipelineError(

@@ -1,9 +1,9 @@
 import { quotedIdentifier } from '@duckdb/node-api';
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
-import { META_COLUMNS, readType, type DatasetSpec } from './datasets.js';
+import type { DatasetSpec } from './datasets.js';
 import { collectRejects } from './collectRejects.js';
-import { normalizeColumnName } from './normalizeColumnName.js';
+import { planColumns, STAGING_OUTPUT } from './planColumns.js';
 import { PrivateReadDir } from './privateReadDir.js';
 import { readIncoming, type IncomingSource } from './readIncoming.js';
 import { buildStagedLines, dropStagedLines, stagedRowsWithLines, type StagedLines } from './stagedLines.js';
@@ -36,8 +36,6 @@ export type StageOutcome =
 /** A staged file, ready to load inside the run's transaction. */
 export type StagedFile = Extract<StageOutcome, { status: 'loaded' }>;
 
-const STAGING_OUTPUT = new Set(['_reject_column', '_reject_reason', '_raw_record']);
-
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n')[0]!.replace(/^[A-Za-z ]+ Error: /, '');
@@ -45,36 +43,6 @@ function firstLine(error: unknown): string {
 
 function quarantined(reason: string): StageOutcome {
   return { status: 'quarantined', rowsRead: 0, reason: shortReason(reason) };
-}
-
-/** Maps producer names to canonical ones; returns why the file must be quarantined, if it must. */
-function planColumns(spec: DatasetSpec, source: IncomingSource): { select: string[]; problem?: string } {
-  const { columns } = source;
-  const canonical = new Map<string, string>(); // canonical lower -> producer name
-  const select: string[] = [];
-  for (const producer of columns) {
-    const name = normalizeColumnName(spec, producer);
-    const lower = name.toLowerCase();
-    if (META_COLUMNS.includes(lower) || STAGING_OUTPUT.has(lower)) {
-      return { select, problem: `column "${producer}" uses a name reserved by the pipeline` };
-    }
-    const clash = canonical.get(lower);
-    if (clash !== undefined) return { select, problem: `columns "${clash}" and "${producer}" both mean ${name}` };
-    canonical.set(lower, producer);
-    select.push(`${quotedIdentifier(producer)} AS ${quotedIdentifier(name)}`);
-  }
-  const missing = spec.required.filter((c) => !canonical.has(c.toLowerCase()));
-  if (missing.length > 0) {
-    return {
-      select,
-      problem: `missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${columns.join(', ') || 'none'})`,
-    };
-  }
-  for (const k of spec.known) {
-    if (!canonical.has(k.toLowerCase())) select.push(`NULL::${readType(spec, k)} AS ${quotedIdentifier(k)}`);
-  }
-  if (source.rawRecordColumn) select.push(`${quotedIdentifier(source.rawRecordColumn)} AS _raw_record`);
-  return { select };
 }
 
 /**

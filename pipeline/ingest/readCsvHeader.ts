@@ -24,7 +24,7 @@ export async function readCsvHeader(absPath: string): Promise<string[]> {
 }
 
 /** Index of the newline ending the first record (outside quotes), or -1. */
-function headerEnd(text: string): number {
+export function headerEnd(text: string): number {
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
@@ -34,7 +34,8 @@ function headerEnd(text: string): number {
   return -1;
 }
 
-function parseCsvLine(line: string): string[] {
+/** The fields of one CSV record (RFC 4180 quoting; a UTF-8 BOM is dropped); an empty line has none. */
+export function parseCsvLine(line: string): string[] {
   const out: string[] = [];
   let cur = '';
   let quoted = false;

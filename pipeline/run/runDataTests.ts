@@ -1,5 +1,5 @@
 import type { Json } from '@duckdb/node-api';
-import { listSqlFiles } from '../warehouse/sqlFiles.js';
+import type { SqlFile } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 
 export interface DataTestResult {
@@ -9,10 +9,10 @@ export interface DataTestResult {
   sample: Record<string, Json>[];
 }
 
-/** Runs every sql/tests/*.sql: each returns the rows that break its rule (none = pass). */
-export async function runDataTests(w: Warehouse): Promise<DataTestResult[]> {
+/** Runs the given data tests (e.g. every sql/tests/*.sql): each returns the rows that break its rule (none = pass). */
+export async function runDataTests(w: Warehouse, tests: SqlFile[]): Promise<DataTestResult[]> {
   const results: DataTestResult[] = [];
-  for (const file of listSqlFiles().filter((f) => f.kind === 'tests')) {
+  for (const file of tests) {
     const reader = await w.connection.runAndReadAll(file.text);
     const rows = reader.getRowObjectsJson();
     results.push({ name: file.name, failures: rows.length, sample: rows.slice(0, 5) });

@@ -1,12 +1,12 @@
 import { PipelineError } from '../errors/PipelineError.js';
-import type { SqlFile, SqlSnapshot } from './sqlFiles.js';
+import { RECOMPUTE_KINDS, type SqlFile, type SqlSnapshot } from './sqlFiles.js';
 import type { Warehouse } from './Warehouse.js';
 
 /** What the SQL folder looks like compared with what the warehouse last applied. */
 export interface SqlReport {
   /** Migrations applied by this call. */
   migrationsApplied: string[];
-  /** state/ and marts/ files whose checksum changed (or that are new) since the last run. */
+  /** batch/, state/ and marts/ files (RECOMPUTE_KINDS) whose checksum changed (or that are new) since the last run. */
   modelsChanged: string[];
   /** staging/ files that changed: they apply to files ingested from now on. */
   stagingChanged: string[];
@@ -70,7 +70,7 @@ export async function migrateWarehouse(w: Warehouse, sql: SqlSnapshot): Promise<
     }
     const changed = !before || before.checksum !== file.checksum;
     if (!changed) continue;
-    if (file.kind === 'state' || file.kind === 'marts') report.modelsChanged.push(file.name);
+    if (RECOMPUTE_KINDS.includes(file.kind)) report.modelsChanged.push(file.name);
     if (file.kind === 'staging' && before) report.stagingChanged.push(file.name);
   }
   for (const [name, info] of known) {

@@ -4,8 +4,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PipelineError } from '../errors/PipelineError.js';
 
-export type SqlKind = 'migrations' | 'staging' | 'state' | 'marts' | 'tests' | 'explain';
-export const SQL_KINDS: SqlKind[] = ['migrations', 'staging', 'state', 'marts', 'tests', 'explain'];
+export type SqlKind = 'migrations' | 'staging' | 'batch' | 'state' | 'marts' | 'audits' | 'tests' | 'explain';
+export const SQL_KINDS: SqlKind[] = ['migrations', 'staging', 'batch', 'state', 'marts', 'audits', 'tests', 'explain'];
+
+/**
+ * Kinds whose files compute the result from the raw tables (the run's steps):
+ * an edit may change results, so the next run recomputes everything. staging/
+ * applies to files ingested from then on; audits/, tests/ and explain/ only read.
+ */
+export const RECOMPUTE_KINDS: readonly SqlKind[] = ['batch', 'state', 'marts'];
 
 export interface SqlFile {
   /** Path below sql/, e.g. "marts/ecommerce_metrics.sql". */
@@ -71,6 +78,11 @@ export class SqlSnapshot {
   /** Reads every file of the SQL folder now. */
   static read(dir: string = sqlDir()): SqlSnapshot {
     return new SqlSnapshot(listSqlFiles(dir));
+  }
+
+  /** The files of one kind (e.g. the data tests), in name order. */
+  ofKind(kind: SqlKind): SqlFile[] {
+    return this.files.filter((f) => f.kind === kind);
   }
 
   /** The text of sql/<name> with its {{placeholders}} filled; every placeholder must be given. */

@@ -5,12 +5,12 @@ import { PipelineError } from '../errors/PipelineError.js';
 import { maskSecrets } from '../errors/maskSecrets.js';
 import { startEmbeddedPostgres, type RunningPostgres } from '../export/embeddedPostgres.js';
 import { resolvePostgresTarget } from '../export/postgresTarget.js';
-import { runExport } from '../export/runExport.js';
 import type { SyncReport } from '../export/syncToPostgres.js';
 import { DATASET_LIST } from '../ingest/datasets.js';
 import { ignoredNameReason } from '../ingest/scanDropFolders.js';
 import type { ProgressReporter } from '../progress/ProgressReporter.js';
-import { runPipeline, type RunReport } from '../run/runPipeline.js';
+import type { RunReport } from '../run/runPipeline.js';
+import { runThenExport, type RunThenExportReport } from '../run/runThenExport.js';
 
 export interface WatchOptions {
   export: boolean;
@@ -78,43 +78,50 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
     await running;
   };
 
+  const logRun = (report: RunReport) => {
+    if (!report.changed) return;
+    const loaded = report.files.filter((f) => f.status === 'loaded').length;
+    log(
+      `run #${report.runId} (${report.strategy}): ${loaded} file(s) loaded, ${report.rowsLoaded} rows, ` +
+        `${report.rowsRejected} rejected; ${report.groupsUpserted} groups upserted, ${report.groupsDeleted} deleted (${report.seconds.toFixed(2)}s)`,
+    );
+    for (const f of report.files) {
+      if (f.status === 'quarantined') log(`QUARANTINED ${f.path}: ${f.reason}`);
+      else if (f.rowsRejected > 0) log(`${f.path}: ${f.rowsRejected} of ${f.rowsRead} rows rejected`);
+    }
+  };
+
+  const logExport = (sync: SyncReport | undefined, error: Error | undefined) => {
+    if (error) {
+      log(`${maskSecrets(error.message)}; DuckDB is committed, export retries in ${exportBackoff / 1000}s`);
+      schedule(exportBackoff);
+      exportBackoff = Math.min(exportBackoff * 2, 30_000);
+    } else if (sync) {
+      exportBehind = false;
+      exportBackoff = 1000;
+      if (sync.mode !== 'none') log(`export: version ${sync.fromVersion} -> ${sync.toVersion}, ${sync.rowsUpserted} upserted, ${sync.rowsDeleted} deleted`);
+    }
+  };
+
   const batch = async (): Promise<void> => {
-    let report: RunReport;
     const progress = options.progress?.();
+    let report: RunThenExportReport;
     try {
-      report = await runPipeline(config, { settleMs, onWait: (m) => log(m), progress });
+      report = await runThenExport(config, {
+        run: { settleMs, onWait: (m) => log(m), progress },
+        export: options.export ? { postgres: postgresUrl, pgSchema: options.pgSchema, attempts: 1, progress } : undefined,
+        // what this batch changed, or what an earlier batch's failed export left behind
+        exportWhen: (run) => (exportBehind ||= run.changed),
+        onRun: logRun,
+      });
     } catch (error) {
       log(`run failed: ${error instanceof PipelineError ? `[${error.code}] ` : ''}${maskSecrets((error as Error).message)}; retrying in 2s`);
       schedule(2000);
       return;
     }
-    if (report.changed) {
-      const loaded = report.files.filter((f) => f.status === 'loaded').length;
-      log(
-        `run #${report.runId} (${report.strategy}): ${loaded} file(s) loaded, ${report.rowsLoaded} rows, ` +
-          `${report.rowsRejected} rejected; ${report.groupsUpserted} groups upserted, ${report.groupsDeleted} deleted (${report.seconds.toFixed(2)}s)`,
-      );
-      for (const f of report.files) {
-        if (f.status === 'quarantined') log(`QUARANTINED ${f.path}: ${f.reason}`);
-        else if (f.rowsRejected > 0) log(`${f.path}: ${f.rowsRejected} of ${f.rowsRead} rows rejected`);
-      }
-      if (options.export) exportBehind = true;
-    }
-    if (report.filesWaiting.length > 0) schedule(settleMs);
-    let sync: SyncReport | undefined;
-    if (exportBehind) {
-      try {
-        sync = await runExport(config, { postgres: postgresUrl, pgSchema: options.pgSchema, attempts: 1, progress });
-        exportBehind = false;
-        exportBackoff = 1000;
-        if (sync.mode !== 'none') log(`export: version ${sync.fromVersion} -> ${sync.toVersion}, ${sync.rowsUpserted} upserted, ${sync.rowsDeleted} deleted`);
-      } catch (error) {
-        log(`${maskSecrets((error as Error).message)}; DuckDB is committed, export retries in ${exportBackoff / 1000}s`);
-        schedule(exportBackoff);
-        exportBackoff = Math.min(exportBackoff * 2, 30_000);
-      }
-    }
-    options.onBatch?.(report, sync);
+    if (report.run.filesWaiting.length > 0) schedule(settleMs);
+    logExport(report.export, report.exportError);
+    options.onBatch?.(report.run, report.export);
   };
 
   const watcher = chokidar.watch(

@@ -1,13 +1,35 @@
--- The ten metrics per (Customer_ID, window): the product's business logic.
--- {{orders}}: the current orders in scope (cur_orders for a full build, or the
---             orders of the customers touched by a change).
--- {{window}}: the window size, e.g. INTERVAL '10 days'.
+-- Step "metrics" of a run: the ten metrics per (Customer_ID, window), the
+-- product's business logic (columns: docs/contract.md, "Result"; declared once
+-- in pipeline/contract/ecommerceColumns.ts, which a test checks this against).
+-- Reads:  cur_orders, cur_deliveries, cur_customers; affected_groups (step
+--         marts/affected_groups) when not a full recompute.
+-- Writes: temp table new_metrics (the groups in scope as they are now; a group
+--         that lost all its orders has no row).
+-- Variables: window_size     INTERVAL  the window size, e.g. INTERVAL '10 days'.
+--            full_recompute  BOOLEAN   true: every group; false: the groups in affected_groups.
 -- Windows: macro window_start (sql/migrations/V002__lineage.sql), tumbling and
 -- aligned to 1970-01-01 00:00:00, [start, start + size); an order exactly on a
 -- boundary belongs to the later window.
-WITH orders AS (
+CREATE OR REPLACE TEMP TABLE new_metrics AS
+WITH affected_orders AS (
+    -- first the affected customers' orders (a cheap semi-join on the integer
+    -- key), then, of those, the ones in an affected window
+    SELECT o.* EXCLUDE (_start)
+    FROM (
+        SELECT Order_ID, Customer_ID, Order_Time, SKU, Quantity, Order_Total,
+               window_start(Order_Time, getvariable('window_size')) AS _start
+        FROM cur_orders
+        WHERE NOT getvariable('full_recompute')
+          AND Customer_ID IN (SELECT DISTINCT Customer_ID FROM affected_groups)
+    ) o
+    SEMI JOIN affected_groups g ON g.Customer_ID = o.Customer_ID AND g.start_timestamp = o._start
+),
+orders AS (
+    -- one branch is empty: every current order (full recompute) or the affected ones
     SELECT Order_ID, Customer_ID, Order_Time, SKU, Quantity, Order_Total
-    FROM {{orders}}
+    FROM cur_orders WHERE getvariable('full_recompute')
+    UNION ALL
+    SELECT * FROM affected_orders
 ),
 joined AS (
     -- an order counts once its delivery and its customer have both arrived
@@ -16,23 +38,26 @@ joined AS (
            o.Quantity,
            o.SKU,
            d.Distance_m,
-           window_start(o.Order_Time, {{window}}) AS start_timestamp
+           window_start(o.Order_Time, getvariable('window_size')) AS start_timestamp
     FROM orders o
     JOIN cur_deliveries d ON d.Order_ID = o.Order_ID
     JOIN cur_customers  c ON c.Customer_ID = o.Customer_ID
+),
+metrics AS (
+    SELECT Customer_ID,
+           sum(Order_Total)                 AS Total_Order_Amount,
+           avg(Order_Total)                 AS Average_Order_Amount,
+           count(*)                         AS Order_Count,
+           CAST(max(Order_Total) AS FLOAT)  AS Highest_Order_Amount,
+           CAST(min(Order_Total) AS FLOAT)  AS Lowest_Order_Amount,
+           sum(Quantity)::BIGINT            AS Total_Quantity_Ordered,
+           avg(Quantity)                    AS Average_Quantity_Per_Ordered,
+           sum(Distance_m)                  AS Total_Delivery_Distance,
+           avg(Distance_m)                  AS Average_Delivery_Distance,
+           count(DISTINCT SKU)              AS Distict_Products,
+           start_timestamp,
+           start_timestamp + getvariable('window_size') AS end_timestamp
+    FROM joined
+    GROUP BY Customer_ID, start_timestamp
 )
-SELECT Customer_ID,
-       sum(Order_Total)                 AS Total_Order_Amount,
-       avg(Order_Total)                 AS Average_Order_Amount,
-       count(*)                         AS Order_Count,
-       CAST(max(Order_Total) AS FLOAT)  AS Highest_Order_Amount,
-       CAST(min(Order_Total) AS FLOAT)  AS Lowest_Order_Amount,
-       sum(Quantity)::BIGINT            AS Total_Quantity_Ordered,
-       avg(Quantity)                    AS Average_Quantity_Per_Ordered,
-       sum(Distance_m)                  AS Total_Delivery_Distance,
-       avg(Distance_m)                  AS Average_Delivery_Distance,
-       count(DISTINCT SKU)              AS Distict_Products,
-       start_timestamp,
-       start_timestamp + {{window}}     AS end_timestamp
-FROM joined
-GROUP BY Customer_ID, start_timestamp
+SELECT * FROM metrics;

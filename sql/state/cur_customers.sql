@@ -1,5 +1,23 @@
--- Keyed current state of Customers: latest file version wins, last record within a file wins.
-SELECT Customer_ID, _file_id, _row
-FROM raw_customers
-WHERE {{key_filter}}
-QUALIFY row_number() OVER (PARTITION BY Customer_ID ORDER BY _file_id DESC, _row DESC) = 1
+-- Step "keyed state" of a run, Customers: latest file version wins, last
+-- record within a file wins. The keys in scope are deleted and recomputed.
+-- Reads:  raw_customers, changed_customers(key) (step batch/changed_keys).
+-- Writes: cur_customers.
+-- Variables: full_recompute  BOOLEAN  true: every key is in scope; false: the keys in changed_customers.
+DELETE FROM cur_customers WHERE getvariable('full_recompute');
+DELETE FROM cur_customers WHERE Customer_ID IN (SELECT key FROM changed_customers);
+
+INSERT INTO cur_customers BY NAME
+WITH in_scope AS (
+    -- one branch is empty: every row (full recompute) or the rows of the changed keys
+    SELECT Customer_ID, _file_id, _row
+    FROM raw_customers WHERE getvariable('full_recompute')
+    UNION ALL
+    SELECT Customer_ID, _file_id, _row
+    FROM raw_customers WHERE NOT getvariable('full_recompute') AND Customer_ID IN (SELECT key FROM changed_customers)
+),
+latest AS (
+    SELECT *
+    FROM in_scope
+    QUALIFY row_number() OVER (PARTITION BY Customer_ID ORDER BY _file_id DESC, _row DESC) = 1
+)
+SELECT * FROM latest;

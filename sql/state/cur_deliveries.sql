@@ -1,5 +1,23 @@
--- Keyed current state of Deliveries: latest file version wins, last row within a file wins.
-SELECT Order_ID, Distance_m, _file_id, _row
-FROM raw_deliveries
-WHERE {{key_filter}}
-QUALIFY row_number() OVER (PARTITION BY Order_ID ORDER BY _file_id DESC, _row DESC) = 1
+-- Step "keyed state" of a run, Deliveries: latest file version wins, last row
+-- within a file wins. The keys in scope are deleted and recomputed.
+-- Reads:  raw_deliveries, changed_deliveries(key) (step batch/changed_keys).
+-- Writes: cur_deliveries.
+-- Variables: full_recompute  BOOLEAN  true: every key is in scope; false: the keys in changed_deliveries.
+DELETE FROM cur_deliveries WHERE getvariable('full_recompute');
+DELETE FROM cur_deliveries WHERE Order_ID IN (SELECT key FROM changed_deliveries);
+
+INSERT INTO cur_deliveries BY NAME
+WITH in_scope AS (
+    -- one branch is empty: every row (full recompute) or the rows of the changed keys
+    SELECT Order_ID, Distance_m, _file_id, _row
+    FROM raw_deliveries WHERE getvariable('full_recompute')
+    UNION ALL
+    SELECT Order_ID, Distance_m, _file_id, _row
+    FROM raw_deliveries WHERE NOT getvariable('full_recompute') AND Order_ID IN (SELECT key FROM changed_deliveries)
+),
+latest AS (
+    SELECT *
+    FROM in_scope
+    QUALIFY row_number() OVER (PARTITION BY Order_ID ORDER BY _file_id DESC, _row DESC) = 1
+)
+SELECT * FROM latest;

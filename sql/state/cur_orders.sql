@@ -1,8 +1,25 @@
--- Keyed current state of Orders (docs/contract.md, "Arrival order and current state"): for each Order_ID,
--- the row of the most recently ingested file version that holds it (highest
--- _file_id); within one file the last row wins (highest _row).
--- {{key_filter}}: TRUE for a full build, or a predicate limiting the keys recomputed.
-SELECT Order_ID, Customer_ID, Order_Time, SKU, Quantity, Order_Total, _file_id, _row
-FROM raw_orders
-WHERE {{key_filter}}
-QUALIFY row_number() OVER (PARTITION BY Order_ID ORDER BY _file_id DESC, _row DESC) = 1
+-- Step "keyed state" of a run, Orders (docs/contract.md, "Arrival order and
+-- current state"): for each Order_ID, the row of the most recently ingested
+-- file version that holds it (highest _file_id); within one file the last row
+-- wins (highest _row). The keys in scope are deleted and recomputed.
+-- Reads:  raw_orders, changed_orders(key) (step batch/changed_keys).
+-- Writes: cur_orders.
+-- Variables: full_recompute  BOOLEAN  true: every key is in scope; false: the keys in changed_orders.
+DELETE FROM cur_orders WHERE getvariable('full_recompute');
+DELETE FROM cur_orders WHERE Order_ID IN (SELECT key FROM changed_orders);
+
+INSERT INTO cur_orders BY NAME
+WITH in_scope AS (
+    -- one branch is empty: every row (full recompute) or the rows of the changed keys
+    SELECT Order_ID, Customer_ID, Order_Time, SKU, Quantity, Order_Total, _file_id, _row
+    FROM raw_orders WHERE getvariable('full_recompute')
+    UNION ALL
+    SELECT Order_ID, Customer_ID, Order_Time, SKU, Quantity, Order_Total, _file_id, _row
+    FROM raw_orders WHERE NOT getvariable('full_recompute') AND Order_ID IN (SELECT key FROM changed_orders)
+),
+latest AS (
+    SELECT *
+    FROM in_scope
+    QUALIFY row_number() OVER (PARTITION BY Order_ID ORDER BY _file_id DESC, _row DESC) = 1
+)
+SELECT * FROM latest;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type PipelineConfig } from '../../pipeline/config/loadConfig.js';
+import { ECOMMERCE_COLUMNS } from '../../pipeline/contract/ecommerceColumns.js';
 import { runPipeline, type RunOptions, type RunReport } from '../../pipeline/run/runPipeline.js';
 import { plainValue } from '../../pipeline/shell/formatRows.js';
 import { withWarehouse } from '../../pipeline/warehouse/Warehouse.js';
@@ -79,7 +80,15 @@ export function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
 
 export const ECOMMERCE_ORDERED = 'SELECT * FROM ecommerce ORDER BY Customer_ID, start_timestamp';
 
-/** Compares two ecommerce row sets: every column, floats with a tight relative tolerance. */
+/** float32 columns (FLOAT) carry ~7 significant digits: compared to 1e-6 relative. */
+const FLOAT32_TOLERANCE = 1e-6;
+const TYPE_OF = new Map(ECOMMERCE_COLUMNS.map((c) => [c.name, c.duckdbType]));
+
+/**
+ * Compares two ecommerce row sets by the declared columns (pipeline/contract/
+ * ecommerceColumns.ts): DOUBLE columns to relTol relative, FLOAT to 1e-6, the
+ * rest exactly. A column that is not declared is a difference too.
+ */
 export function diffEcommerce(a: Record<string, unknown>[], b: Record<string, unknown>[], relTol = 1e-9): string[] {
   const problems: string[] = [];
   if (a.length !== b.length) problems.push(`row count ${a.length} vs ${b.length}`);
@@ -93,8 +102,10 @@ export function diffEcommerce(a: Record<string, unknown>[], b: Record<string, un
     }
     for (const [col, va] of Object.entries(ra)) {
       const vb = rb[col];
-      if (typeof va === 'number' && typeof vb === 'number') {
-        const tol = col.startsWith('Highest') || col.startsWith('Lowest') ? 1e-6 : relTol;
+      const type = TYPE_OF.get(col);
+      if (type === undefined) problems.push(`${key(ra)} ${col}: not a column of the contract`);
+      if ((type === 'DOUBLE' || type === 'FLOAT') && typeof va === 'number' && typeof vb === 'number') {
+        const tol = type === 'FLOAT' ? FLOAT32_TOLERANCE : relTol;
         if (Math.abs(va - vb) > tol * Math.max(1, Math.abs(va), Math.abs(vb))) problems.push(`${key(ra)} ${col}: ${va} vs ${vb}`);
       } else if (va !== vb) {
         problems.push(`${key(ra)} ${col}: ${String(va)} vs ${String(vb)}`);

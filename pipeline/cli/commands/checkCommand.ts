@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { runDataTests } from '../../run/runDataTests.js';
 import { withWarehouse } from '../../warehouse/Warehouse.js';
 import { checkIntegrity } from '../../warehouse/checkIntegrity.js';
+import { SqlSnapshot } from '../../warehouse/sqlFiles.js';
 import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
 
@@ -22,7 +23,7 @@ export const checkCommand: CommandModule<object, GlobalArgs & { integrity: boole
         const r = await checkIntegrity(w);
         console.log(`ok   integrity: every block of ${r.tables} tables read (${r.rows} rows, ${r.seconds.toFixed(2)}s)`);
       }
-      for (const t of await runDataTests(w)) {
+      for (const t of await runDataTests(w, SqlSnapshot.read().ofKind('tests'))) {
         console.log(`${t.failures === 0 ? 'ok  ' : 'FAIL'} ${t.name}${t.failures ? ` (${t.failures} rows)` : ''}`);
         for (const row of t.sample) console.log(`     ${JSON.stringify(row)}`);
         if (t.failures) failed++;

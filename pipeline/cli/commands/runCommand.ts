@@ -1,10 +1,10 @@
 import type { CommandModule } from 'yargs';
 import { EXIT_CODES, PipelineError } from '../../errors/PipelineError.js';
 import { resolvePostgresTarget } from '../../export/postgresTarget.js';
-import { runExport } from '../../export/runExport.js';
 import { NO_PROGRESS } from '../../progress/ProgressReporter.js';
 import { terminalProgress } from '../../progress/terminalProgress.js';
-import { runPipeline, type RunOptions } from '../../run/runPipeline.js';
+import type { RunOptions } from '../../run/runPipeline.js';
+import { runThenExport } from '../../run/runThenExport.js';
 import { printSyncReport } from '../printSyncReport.js';
 import { exportEnabled, withExportOptions, type ExportArgs } from '../exportOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
@@ -16,39 +16,37 @@ interface RunArgs extends GlobalArgs, ExportArgs {
   json?: boolean;
 }
 
-/** Shared by run / rebuild / retract: run, print, set the exit code. */
+/** Shared by run / rebuild / retract: run (then export), print, set the exit code. */
 export async function executeRun(args: RunArgs, options: RunOptions): Promise<void> {
   const config = configFrom(args);
+  const exporting = exportEnabled(args);
   // An unreadable --postgres / DATABASE_URL is a configuration error (exit 2), found before the run.
-  if (exportEnabled(args)) resolvePostgresTarget({ postgres: args.postgres, pgSchema: args['pg-schema'] });
+  if (exporting) resolvePostgresTarget({ postgres: args.postgres, pgSchema: args['pg-schema'] });
   // Progress bars on a terminal only; CI logs, pipes and --json stay quiet and structured.
   const progress = args.json ? NO_PROGRESS : terminalProgress(process.stderr);
-  const report = await runPipeline(config, {
-    ...options,
-    archive: args.archive,
-    progress,
+  const report = await runThenExport(config, {
+    run: { ...options, archive: args.archive, progress },
+    export: exporting
+      ? { postgres: args.postgres, pgSchema: args['pg-schema'], log: (l) => console.error(l), progress }
+      : undefined,
+    onRun: (run) => {
+      if (!args.json) printRunReport(run);
+    },
   });
-  if (!args.json) printRunReport(report);
-  const bad = report.rowsRejected > 0 || report.files.some((f) => f.status === 'quarantined');
+  const { run, export: sync, exportError } = report;
+  const bad = run.rowsRejected > 0 || run.files.some((f) => f.status === 'quarantined');
   process.exitCode = args.strict && bad ? EXIT_CODES.strictRejects : EXIT_CODES.ok;
-  if (!exportEnabled(args)) {
-    if (args.json) console.log(JSON.stringify(report, null, 2));
-    return;
+  if (args.json) {
+    const exportPart = !exporting ? {} : { export: sync ?? { error: exportError?.message } };
+    console.log(JSON.stringify({ ...run, ...exportPart }, null, 2));
+  } else if (sync) {
+    printSyncReport(sync);
   }
+  if (exportError === undefined) return;
   // The DuckDB side is committed; the export is a stage of its own (exit 4 when it fails).
-  try {
-    const sync = await runExport(config, { postgres: args.postgres, pgSchema: args['pg-schema'], log: (l) => console.error(l), progress });
-    if (args.json) console.log(JSON.stringify({ ...report, export: sync }, null, 2));
-    else printSyncReport(sync);
-  } catch (error) {
-    if (args.json) console.log(JSON.stringify({ ...report, export: { error: (error as Error).message } }, null, 2));
-    if (error instanceof PipelineError) {
-      console.error(`error [${error.code}]: ${error.message}`);
-      process.exitCode = EXIT_CODES.exportFailed;
-      return;
-    }
-    throw error;
-  }
+  if (!(exportError instanceof PipelineError)) throw exportError;
+  console.error(`error [${exportError.code}]: ${exportError.message}`);
+  process.exitCode = EXIT_CODES.exportFailed;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {

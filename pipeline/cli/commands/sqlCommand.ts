@@ -13,6 +13,22 @@ interface SqlArgs extends GlobalArgs {
   format: OutputFormat;
   'max-rows': number;
   write: boolean;
+  session: boolean;
+}
+
+type Opener = <T>(work: (w: Warehouse) => Promise<T>, wait?: boolean) => Promise<T>;
+
+/**
+ * Runs `body` with a way to open the warehouse: per statement (default, so a
+ * running `watch` can write between statements), or, with --session, once for
+ * the whole script or shell (SET, SET VARIABLE and temp tables then last from
+ * statement to statement, e.g. to run the steps of sql/ by hand).
+ */
+async function withOpener(args: SqlArgs, body: (open: Opener) => Promise<void>): Promise<void> {
+  const options = warehouseOptions(configFrom(args), { readOnly: !args.write });
+  if (args.session) return withWarehouse(options, (w) => body((work) => work(w)));
+  // Tab completion (wait = false) never waits for a busy warehouse; statements wait (--wait).
+  return body((work, wait = true) => withWarehouse(wait ? options : { ...options, lockWaitMs: 0, onWait: undefined }, work));
 }
 
 export const sqlCommand: CommandModule<object, SqlArgs> = {
@@ -25,45 +41,45 @@ export const sqlCommand: CommandModule<object, SqlArgs> = {
       .option('format', { choices: OUTPUT_FORMATS, default: 'table' as OutputFormat })
       .option('max-rows', { type: 'number', default: DEFAULT_MAX_ROWS, describe: 'table format shows at most this many rows (0 = all)' })
       .option('write', { type: 'boolean', default: false, describe: 'open the warehouse read-write (default read-only)' })
+      .option('session', {
+        type: 'boolean', default: false,
+        describe: 'keep the warehouse open for the whole script or shell: SET VARIABLE and temp tables last (watch batches wait meanwhile)',
+      })
       .conflicts('query', 'file') as never,
-  handler: async (args) => {
-    const config = configFrom(args);
-    // Opened per statement and only for its duration, so a running `watch` can
-    // write between statements; while a batch holds the file, wait for it (--wait).
-    const options = warehouseOptions(config, { readOnly: !args.write });
-    const session = new ShellSession(
-      {
-        // Tab completion (wait = false) never waits for a busy warehouse.
-        withWarehouse: <T>(work: (w: Warehouse) => Promise<T>, wait = true) =>
-          withWarehouse(wait ? options : { ...options, lockWaitMs: 0, onWait: undefined }, work),
-        out: (text) => console.log(text),
-        err: (text) => console.error(text),
-        // Cut to the terminal's width only on a terminal: pipes and CI get every column.
-        width: () => (process.stdout.isTTY ? process.stdout.columns : undefined),
-        color: process.stdout.isTTY === true && !process.env.NO_COLOR,
-      },
-      { mode: args.format, maxRows: args['max-rows'] },
-    );
-    if (args.query !== undefined) {
-      await session.runScript(args.query);
-    } else if (args.file !== undefined) {
-      let text: string;
-      try {
-        text = fs.readFileSync(args.file, 'utf8');
-      } catch (error) {
-        throw new Error(`cannot read --file ${args.file}: ${(error as Error).message}`);
+  handler: (args) =>
+    withOpener(args, async (open) => {
+      const config = configFrom(args);
+      const session = new ShellSession(
+        {
+          withWarehouse: open,
+          out: (text) => console.log(text),
+          err: (text) => console.error(text),
+          // Cut to the terminal's width only on a terminal: pipes and CI get every column.
+          width: () => (process.stdout.isTTY ? process.stdout.columns : undefined),
+          color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+        },
+        { mode: args.format, maxRows: args['max-rows'] },
+      );
+      if (args.query !== undefined) {
+        await session.runScript(args.query);
+      } else if (args.file !== undefined) {
+        let text: string;
+        try {
+          text = fs.readFileSync(args.file, 'utf8');
+        } catch (error) {
+          throw new Error(`cannot read --file ${args.file}: ${(error as Error).message}`);
+        }
+        await session.runScript(text);
+      } else {
+        const terminal = process.stdin.isTTY === true;
+        await startShell(session, {
+          input: process.stdin,
+          output: process.stdout,
+          terminal,
+          banner: `warehouse ${config.warehousePath}; end statements with ; (.help for commands, .exit or Ctrl-D to quit)`,
+        });
+        if (terminal) return; // an interactive session's typos are not its exit code
       }
-      await session.runScript(text);
-    } else {
-      const terminal = process.stdin.isTTY === true;
-      await startShell(session, {
-        input: process.stdin,
-        output: process.stdout,
-        terminal,
-        banner: `warehouse ${config.warehousePath}; end statements with ; (.help for commands, .exit or Ctrl-D to quit)`,
-      });
-      if (terminal) return; // an interactive session's typos are not its exit code
-    }
-    if (session.failed) process.exitCode = 1;
-  },
+      if (session.failed) process.exitCode = 1;
+    }),
 };

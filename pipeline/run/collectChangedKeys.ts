@@ -1,0 +1,22 @@
+import { DATASET_LIST } from '../ingest/datasets.js';
+import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
+import type { Warehouse } from '../warehouse/Warehouse.js';
+import { recordBatchFiles } from './recordBatchFiles.js';
+import { runStep } from './runStep.js';
+
+/**
+ * Step "changed keys": records which file versions the batch loads and
+ * withdraws (temp table batch_files) and runs sql/batch/changed_keys.sql.
+ * Returns how many keys changed (0 when the variable full_recompute is true).
+ */
+export async function collectChangedKeys(
+  w: Warehouse,
+  sql: SqlSnapshot,
+  files: { loaded: number[]; withdrawn: number[] },
+): Promise<number> {
+  await recordBatchFiles(w, files);
+  await runStep(w, sql, 'batch/changed_keys.sql');
+  let keys = 0;
+  for (const spec of DATASET_LIST) keys += await w.count(`SELECT count(*) FROM ${spec.changedKeys}`);
+  return keys;
+}

@@ -1,0 +1,25 @@
+import { recordSqlFiles } from '../warehouse/migrateWarehouse.js';
+import type { SqlFile } from '../warehouse/sqlFiles.js';
+import type { Warehouse } from '../warehouse/Warehouse.js';
+import { applyBatch, type BatchInput, type BatchResult } from './applyBatch.js';
+import { crashPoint } from './crashPoint.js';
+import type { BatchPlan } from './planBatch.js';
+import { recordTouched } from './recordTouched.js';
+import { runAudits } from './runAudits.js';
+
+/**
+ * The run's one transaction: ledger stat updates, the batch (applyBatch), the
+ * audits (a failing one rolls everything back), the SQL checksums, COMMIT.
+ */
+export async function commitBatch(w: Warehouse, plan: BatchPlan, input: BatchInput, sqlFiles: SqlFile[]): Promise<BatchResult> {
+  const result = await w.transaction(async () => {
+    await recordTouched(w, plan);
+    const r = await applyBatch(w, input);
+    await runAudits(w, input.sql);
+    await recordSqlFiles(w, sqlFiles);
+    crashPoint('before-commit');
+    return r;
+  });
+  crashPoint('after-commit');
+  return result;
+}

@@ -1,0 +1,12 @@
+import type { Warehouse } from '../warehouse/Warehouse.js';
+
+/**
+ * Fills the temp table batch_files(file_id, change) the steps read: the file
+ * versions this batch loads ('loaded') and withdraws ('withdrawn').
+ */
+export async function recordBatchFiles(w: Warehouse, files: { loaded: number[]; withdrawn: number[] }): Promise<void> {
+  await w.run('CREATE OR REPLACE TEMP TABLE batch_files (file_id INTEGER NOT NULL, change VARCHAR NOT NULL)');
+  for (const [change, ids] of [['loaded', files.loaded], ['withdrawn', files.withdrawn]] as const) {
+    for (const id of ids) await w.run('INSERT INTO batch_files VALUES ($1, $2)', [id, change]);
+  }
+}
