@@ -87,6 +87,8 @@ export async function applyBatch(w: Warehouse, input: BatchInput): Promise<Batch
   const loaded = files.filter((f) => f.status === 'loaded').map((f) => f.fileId);
   const keysChanged = await collectChangedKeys(w, input.sql, { loaded, withdrawn: [...withdrawn.keys()] });
   const full = fullFromStart || keysChanged > (input.fullRecomputeShare ?? FULL_RECOMPUTE_SHARE) * stateRows;
+  // Only files added: the changed keys' latest rows are in them (zone maps skip older raw rows).
+  await setRunVariables(w, { rowsSinceFileId: withdrawn.size === 0 && loaded.length > 0 ? Math.min(...loaded) : 0 });
   const change = await recomputeResult(w, {
     sql: input.sql, full, withdraws: withdrawn.size > 0, keysChanged, progress: input.progress,
   });

@@ -7,13 +7,13 @@
 -- Writes: affected_groups (adds the groups not in it yet).
 -- Variables: window_size  INTERVAL  the window size, e.g. INTERVAL '10 days'.
 -- Windows: macro window_start (sql/migrations/V002__lineage.sql).
--- One semi-join per kind of change (cheaper than one scan with OR-ed IN lists).
+-- Changed orders and changed deliveries are both Order_IDs: one semi-join on
+-- Order_ID for the two (one scan of cur_orders, not two), one on Customer_ID
+-- (cheaper than one scan with OR-ed IN lists).
 INSERT INTO affected_groups
 WITH orders_changed AS (
-    SELECT Customer_ID, Order_Time FROM cur_orders WHERE Order_ID IN (SELECT key FROM changed_orders)
-),
-deliveries_changed AS (
-    SELECT Customer_ID, Order_Time FROM cur_orders WHERE Order_ID IN (SELECT key FROM changed_deliveries)
+    SELECT Customer_ID, Order_Time FROM cur_orders
+    WHERE Order_ID IN (SELECT key FROM changed_orders UNION ALL SELECT key FROM changed_deliveries)
 ),
 customers_changed AS (
     SELECT Customer_ID, Order_Time FROM cur_orders WHERE Customer_ID IN (SELECT key FROM changed_customers)
@@ -22,7 +22,6 @@ touched AS (
     SELECT Customer_ID, window_start(Order_Time, getvariable('window_size')) AS start_timestamp
     FROM (
         SELECT * FROM orders_changed
-        UNION ALL SELECT * FROM deliveries_changed
         UNION ALL SELECT * FROM customers_changed
     )
     GROUP BY ALL

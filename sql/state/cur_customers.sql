@@ -3,6 +3,8 @@
 -- Reads:  raw_customers, changed_customers(key) (step batch/changed_keys).
 -- Writes: cur_customers.
 -- Variables: full_recompute  BOOLEAN  true: every key is in scope; false: the keys in changed_customers.
+--            rows_since_file_id INTEGER  the lowest _file_id holding a changed key's latest row
+--              (the batch's first new file when it only adds files; unset or 0: every row).
 DELETE FROM cur_customers WHERE getvariable('full_recompute');
 DELETE FROM cur_customers WHERE Customer_ID IN (SELECT key FROM changed_customers);
 
@@ -14,6 +16,7 @@ WITH in_scope AS (
     UNION ALL
     SELECT Customer_ID, _file_id, _row
     FROM raw_customers WHERE NOT getvariable('full_recompute') AND Customer_ID IN (SELECT key FROM changed_customers)
+      AND _file_id >= coalesce(getvariable('rows_since_file_id'), 0)
 ),
 latest AS (
     SELECT *

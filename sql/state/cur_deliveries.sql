@@ -3,6 +3,8 @@
 -- Reads:  raw_deliveries, changed_deliveries(key) (step batch/changed_keys).
 -- Writes: cur_deliveries.
 -- Variables: full_recompute  BOOLEAN  true: every key is in scope; false: the keys in changed_deliveries.
+--            rows_since_file_id INTEGER  the lowest _file_id holding a changed key's latest row
+--              (the batch's first new file when it only adds files; unset or 0: every row).
 DELETE FROM cur_deliveries WHERE getvariable('full_recompute');
 DELETE FROM cur_deliveries WHERE Order_ID IN (SELECT key FROM changed_deliveries);
 
@@ -14,6 +16,7 @@ WITH in_scope AS (
     UNION ALL
     SELECT Order_ID, Distance_m, _file_id, _row
     FROM raw_deliveries WHERE NOT getvariable('full_recompute') AND Order_ID IN (SELECT key FROM changed_deliveries)
+      AND _file_id >= coalesce(getvariable('rows_since_file_id'), 0)
 ),
 latest AS (
     SELECT *

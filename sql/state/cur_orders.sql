@@ -5,6 +5,8 @@
 -- Reads:  raw_orders, changed_orders(key) (step batch/changed_keys).
 -- Writes: cur_orders.
 -- Variables: full_recompute  BOOLEAN  true: every key is in scope; false: the keys in changed_orders.
+--            rows_since_file_id INTEGER  the lowest _file_id holding a changed key's latest row
+--              (the batch's first new file when it only adds files; unset or 0: every row).
 DELETE FROM cur_orders WHERE getvariable('full_recompute');
 DELETE FROM cur_orders WHERE Order_ID IN (SELECT key FROM changed_orders);
 
@@ -16,6 +18,7 @@ WITH in_scope AS (
     UNION ALL
     SELECT Order_ID, Customer_ID, Order_Time, SKU, Quantity, Order_Total, _file_id, _row
     FROM raw_orders WHERE NOT getvariable('full_recompute') AND Order_ID IN (SELECT key FROM changed_orders)
+      AND _file_id >= coalesce(getvariable('rows_since_file_id'), 0)
 ),
 latest AS (
     SELECT *
