@@ -7,20 +7,25 @@
 -- pipeline/contract/ecommerceColumns.ts; a test checks this file against it.
 -- Reads:  new_metrics (step marts/ecommerce_metrics), ecommerce_state;
 --         affected_groups when not a full recompute.
--- Writes: temp view state_in_scope; temp tables changed_groups (new or changed
+-- Writes: temp table affected_state and view state_in_scope; temp tables changed_groups (new or changed
 --         rows, as new_metrics has them) and gone_groups(Customer_ID, start_timestamp).
 -- Variables: full_recompute  BOOLEAN  true: every group of ecommerce_state is in scope.
 CREATE OR REPLACE TEMP MACRO same_exact(a, b) AS a IS NOT DISTINCT FROM b;
 CREATE OR REPLACE TEMP MACRO same_float(a, b) AS
     a IS NOT DISTINCT FROM b OR coalesce(abs(a - b) <= 1e-12 * greatest(abs(a), abs(b)), false);
 
+-- The affected groups' current rows, read once (both comparisons below use
+-- them: one scan of ecommerce_state instead of two); empty on a full recompute.
+CREATE OR REPLACE TEMP TABLE affected_state AS
+SELECT s.* FROM ecommerce_state s
+SEMI JOIN affected_groups g ON g.Customer_ID = s.Customer_ID AND g.start_timestamp = s.start_timestamp
+WHERE NOT getvariable('full_recompute');
+
 CREATE OR REPLACE TEMP VIEW state_in_scope AS
 -- one branch is empty: every row (full recompute) or the rows of the affected groups
 SELECT * FROM ecommerce_state WHERE getvariable('full_recompute')
 UNION ALL
-SELECT s.* FROM ecommerce_state s
-SEMI JOIN affected_groups g ON g.Customer_ID = s.Customer_ID AND g.start_timestamp = s.start_timestamp
-WHERE NOT getvariable('full_recompute');
+SELECT * FROM affected_state;
 
 -- An equi-join on the key, then the value comparison as a filter (as residual
 -- predicates of an ANTI JOIN the OR-ed tolerance test made DuckDB plan it badly:
