@@ -167,7 +167,13 @@ export async function applyBatch(w: Warehouse, input: BatchInput): Promise<Batch
   await w.run('SET preserve_insertion_order = false');
   let change: MetricsChange;
   try {
-    await withQueryProgress(w.connection, input.progress, { name: 'keyed state' }, () => refreshKeyedState(w, input.sql, full));
+    // Only files added (nothing withdrawn): the changed keys' latest rows are in the new files.
+    const firstNewFileId: Partial<Record<DatasetName, number>> = {};
+    for (const f of files) {
+      if (f.status === 'loaded') firstNewFileId[f.dataset] = Math.min(firstNewFileId[f.dataset] ?? f.fileId, f.fileId);
+    }
+    const onlyNew = withdrawnIds.length === 0 ? firstNewFileId : undefined;
+    await withQueryProgress(w.connection, input.progress, { name: 'keyed state' }, () => refreshKeyedState(w, input.sql, full, onlyNew));
     if (!full) await collectAffectedGroups(w, input.sql, window); // groups as they are now
     change =
       full || keysChanged > 0
