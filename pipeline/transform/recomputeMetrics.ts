@@ -73,10 +73,17 @@ export async function recomputeMetrics(
   }
   await w.run('DROP TABLE IF EXISTS new_metrics');
   await w.run(`CREATE TEMP TABLE new_metrics AS ${metrics}`);
-  const scope = opts.full
-    ? 'ecommerce_state'
-    : `(SELECT s.* FROM ecommerce_state s SEMI JOIN affected_groups g
-          ON g.Customer_ID = s.Customer_ID AND g.start_timestamp = s.start_timestamp)`;
+  // Incremental: the affected groups' current rows, read once (one scan of
+  // ecommerce_state for both comparisons below instead of two).
+  let scope = 'ecommerce_state';
+  if (!opts.full) {
+    await w.run('DROP TABLE IF EXISTS old_groups');
+    await w.run(`
+      CREATE TEMP TABLE old_groups AS
+      SELECT s.* FROM ecommerce_state s SEMI JOIN affected_groups g
+        ON g.Customer_ID = s.Customer_ID AND g.start_timestamp = s.start_timestamp`);
+    scope = 'old_groups';
+  }
   await w.run('DROP TABLE IF EXISTS changed_groups');
   // An equi-join on the key, then the value comparison as a filter (as residual
   // predicates of an ANTI JOIN the OR-ed tolerance test made DuckDB plan it badly:
@@ -111,6 +118,6 @@ export async function recomputeMetrics(
       WHERE t.Customer_ID = k.Customer_ID AND t.start_timestamp = k.start_timestamp`);
     await w.run(`INSERT INTO ecommerce_tombstones SELECT Customer_ID, start_timestamp, ${opts.version} FROM gone_groups`);
   }
-  for (const t of ['new_metrics', 'changed_groups', 'gone_groups']) await w.run(`DROP TABLE IF EXISTS ${t}`);
+  for (const t of ['new_metrics', 'changed_groups', 'gone_groups', 'old_groups']) await w.run(`DROP TABLE IF EXISTS ${t}`);
   return { groupsRecomputed: recomputed, groupsUpserted: upserted, groupsDeleted: deleted };
 }
