@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NODE_MODULES := node_modules/.install-stamp
 PIPELINE := node bin/pipeline.js
 
-.PHONY: install build pipeline run test bench bench-incremental bench-decay bench-scale bench-export bench-watch status watch report sql check export postgres clean
+.PHONY: install build pipeline run test bench bench-incremental bench-decay bench-scale bench-explain bench-export bench-watch status watch report sql check export postgres clean
 
 $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -71,6 +71,10 @@ bench-scale: build
 	BENCH_ORDERS=10000000 BENCH_DELTA_ORDERS=$(SCALE_DELTA) BENCH_ONESHOT_CHECK=0 node dist/bench/benchIncremental.js
 	BENCH_ORDERS=$(SCALE_ORDERS) BENCH_DELTA_ORDERS=$(SCALE_DELTA) BENCH_ONESHOT_CHECK=0 node dist/bench/benchIncremental.js
 	node dist/bench/compareScale.js 10000000 $(SCALE_ORDERS)
+
+# Read-side timings on an existing warehouse: make bench-explain WAREHOUSE=bench/out/x.duckdb
+bench-explain: build
+	node dist/bench/benchExplain.js $(WAREHOUSE)
 
 bench-export: build
 	node dist/bench/benchExport.js
