@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NODE_MODULES := node_modules/.install-stamp
 PIPELINE := node bin/pipeline.js
 
-.PHONY: install build pipeline run test test-unit bench bench-incremental bench-export bench-watch status watch report sql check export postgres clean
+.PHONY: install build pipeline run test test-unit bench bench-incremental bench-decay bench-scale bench-explain bench-export bench-watch status watch report sql check export postgres clean
 
 $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -62,6 +62,24 @@ bench: build
 
 bench-incremental: build
 	node dist/bench/benchIncremental.js
+
+# 100 successive 0.1 % deltas (BENCH_DECAY_RUNS, BENCH_DECAY_PERCENT, BENCH_ORDERS for a quick check)
+bench-decay: build
+	node dist/bench/benchDecay.js
+
+# Long (about an hour, ~2.5 GiB of data): 30M orders with default settings and with a 6GB memory limit,
+# then the same 100k-order delta on a 10M and a 30M base.
+SCALE_ORDERS ?= 30000000
+SCALE_DELTA ?= 100000
+bench-scale: build
+	BENCH_ORDERS=$(SCALE_ORDERS) BENCH_MEMORY_LIMITS=default,6GB node dist/bench/benchFullBuild.js
+	BENCH_ORDERS=10000000 BENCH_DELTA_ORDERS=$(SCALE_DELTA) BENCH_ONESHOT_CHECK=0 node dist/bench/benchIncremental.js
+	BENCH_ORDERS=$(SCALE_ORDERS) BENCH_DELTA_ORDERS=$(SCALE_DELTA) BENCH_ONESHOT_CHECK=0 node dist/bench/benchIncremental.js
+	node dist/bench/compareScale.js 10000000 $(SCALE_ORDERS)
+
+# Read-side timings on an existing warehouse: make bench-explain WAREHOUSE=bench/out/x.duckdb
+bench-explain: build
+	node dist/bench/benchExplain.js $(WAREHOUSE)
 
 bench-export: build
 	node dist/bench/benchExport.js

@@ -338,3 +338,16 @@ export function writeJson(file: string, value: unknown): void {
   fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
   console.log(`results written to ${path.relative(REPO_DIR, file)}`);
 }
+
+/** Copies a DuckDB file (and its WAL, if any) over `to`. */
+export function copyDuckDb(from: string, to: string): void {
+  removeDuckDb(to);
+  fs.copyFileSync(from, to);
+  if (fs.existsSync(`${from}.wal`)) fs.copyFileSync(`${from}.wal`, `${to}.wal`);
+}
+
+/** Size of a DuckDB file plus its WAL, in bytes. */
+export function duckDbBytes(file: string): number {
+  const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
+  return size(file) + size(`${file}.wal`);
+}

@@ -82,6 +82,22 @@ try {
   const incr = await runChild('incremental run', 'childPipeline.js', { dataDir: deltaDir, warehouse, memoryLimit: s.memoryLimit, threads: s.threads });
   const deltaSync = await runChild<ExportChild>('delta sync', 'childExport.js', { warehouse, postgres: url, schema: 'bench_sync' });
 
+  // Verification: after the delta sync, Postgres holds exactly the warehouse's result.
+  const pgAgg = (await client.query(
+    `SELECT count(*)::float8 AS n, sum(${pgIdent('Order_Count')})::float8 AS oc, sum(${pgIdent('Total_Order_Amount')})::float8 AS toa FROM bench_sync.ecommerce`,
+  )).rows[0] as { n: number; oc: number; toa: number };
+  const whAgg = await (async () => {
+    const inst = await DuckDBInstance.create(warehouse, { access_mode: 'READ_ONLY' });
+    const c = await inst.connect();
+    const row = (await c.runAndReadAll('SELECT count(*)::DOUBLE, sum(Order_Count)::DOUBLE, sum(Total_Order_Amount)::DOUBLE FROM ecommerce')).getRows()[0]!;
+    c.closeSync();
+    inst.closeSync();
+    return { n: Number(row[0]), oc: Number(row[1]), toa: Number(row[2]) };
+  })();
+  const verified = pgAgg.n === whAgg.n && pgAgg.oc === whAgg.oc && Math.abs(pgAgg.toa - whAgg.toa) <= 1e-9 * Math.abs(whAgg.toa);
+  console.log(`verification: Postgres ${pgAgg.n} rows, sum(Order_Count) ${pgAgg.oc}; warehouse ${whAgg.n} rows, sum(Order_Count) ${whAgg.oc}: ${verified ? 'MATCH' : 'MISMATCH'}`);
+  if (!verified) process.exitCode = 1;
+
   const ratio = initial.child.syncSeconds / floorSeconds;
   console.log('');
   console.log(table(
@@ -97,7 +113,7 @@ try {
   console.log(`initial sync / floor = ${ratio.toFixed(2)} (target <= 1.1); delta sync ${deltaSync.child.syncSeconds.toFixed(2)} s (target <= 2 s)`);
   console.log(`delta: ${delta.newOrders} new + ${delta.updatedOrders} updated orders; incremental run ${incr.wallSeconds.toFixed(2)} s, ${String(incr.child.groupsUpserted)} groups upserted`);
   writeJson(path.join(OUT_DIR, `export-${s.orders}.json`), {
-    orders: s.orders, floorRows, floorSeconds, initial, deltaSync, ratio, delta, incremental: incr,
+    orders: s.orders, floorRows, floorSeconds, initial, deltaSync, ratio, delta, incremental: incr, verification: { verified, postgres: pgAgg, warehouse: whAgg },
   });
 } finally {
   await client.end();

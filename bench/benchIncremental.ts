@@ -27,6 +27,8 @@ import {
   codeVersion,
   reportLoad,
   removeDuckDb,
+  copyDuckDb,
+  median,
   runChild,
   table,
   writeJson,
@@ -52,7 +54,37 @@ interface PipelineChild extends ChildResult {
 }
 
 const INCR_TARGET_SHARE = 0.03;
+const SMALL_TARGET_SECONDS = 1;
 const NOOP_TARGET_SECONDS = 0.5;
+
+interface DeltaSpec {
+  /** e.g. `1%` or `100000 orders` */
+  label: string;
+  /** file-name-safe label */
+  tag: string;
+  /** order rows of the delta */
+  orders: number;
+  /** share of the base orders, in percent */
+  percent: number;
+}
+
+/** BENCH_DELTA_ORDERS=100000[,...] (absolute order rows) or BENCH_DELTAS=0.1,1,10 (percent of the orders, default). */
+function deltaSpecs(orders: number): DeltaSpec[] {
+  const absolute = process.env.BENCH_DELTA_ORDERS?.trim();
+  if (absolute) {
+    return absolute.split(',').map((x) => {
+      const n = Number(x.trim().replaceAll('_', ''));
+      if (!Number.isSafeInteger(n) || n < 1) throw new Error(`BENCH_DELTA_ORDERS: bad value ${JSON.stringify(x)}`);
+      return { label: `${n} orders`, tag: `n${n}`, orders: n, percent: (100 * n) / orders };
+    });
+  }
+  const raw = process.env.BENCH_DELTAS?.trim() || '0.1,1,10';
+  return raw.split(',').map((x) => {
+    const pct = Number(x.trim());
+    if (!(pct > 0 && pct <= 100)) throw new Error(`BENCH_DELTAS: bad percentage ${JSON.stringify(x)}`);
+    return { label: `${pct}%`, tag: `p${pct}`, orders: Math.max(1, Math.round((orders * pct) / 100)), percent: pct };
+  });
+}
 
 /** Links (or copies, keeping mtimes) the base files into a fresh data dir. */
 function prepareDataDir(baseDir: string, dir: string): { linked: number; copied: number } {
@@ -79,12 +111,6 @@ function prepareDataDir(baseDir: string, dir: string): { linked: number; copied:
   return { linked, copied };
 }
 
-function copyDuckDb(from: string, to: string): void {
-  removeDuckDb(to);
-  fs.copyFileSync(from, to);
-  if (fs.existsSync(`${from}.wal`)) fs.copyFileSync(`${from}.wal`, `${to}.wal`);
-}
-
 function line(m: Measured<PipelineChild>): string {
   const c = m.child;
   return (
@@ -97,122 +123,149 @@ function line(m: Measured<PipelineChild>): string {
 async function main(): Promise<number> {
   const s = readSettings();
   const oneShotCheck = process.env.BENCH_ONESHOT_CHECK !== '0';
+  const specs = deltaSpecs(s.orders);
   console.log(
     `incremental benchmark: ${s.orders} orders, seed ${s.seed}, memory_limit ${s.memoryLimit ?? 'default'}, ` +
-      `threads ${s.threads ?? 'default'}`,
+      `threads ${s.threads ?? 'default'}, deltas ${specs.map((d) => d.label).join(', ')}, repeat ${s.repeat}`,
   );
   const loadAtStart = reportLoad();
   const data = await ensureDataset(s);
-  const dataDir = path.join(OUT_DIR, `incr-data-${s.orders}`);
-  const links = prepareDataDir(data.dir, dataDir);
-  console.log(`data: ${path.relative(OUT_DIR, dataDir)} (${links.linked} base files hard-linked, ${links.copied} copied)`);
+  const baseDataDir = path.join(OUT_DIR, `incr-data-${s.orders}`);
+  const links = prepareDataDir(data.dir, baseDataDir);
+  console.log(`data: ${path.relative(OUT_DIR, baseDataDir)} (${links.linked} base files hard-linked, ${links.copied} copied)`);
 
-  const warehouse = path.join(OUT_DIR, `incr-${s.orders}.duckdb`);
-  const common = { dataDir, memoryLimit: s.memoryLimit, threads: s.threads };
-  removeDuckDb(warehouse);
-  const full = await runChild<PipelineChild>('full build', 'childPipeline.js', { ...common, warehouse });
+  // The base: one full build; every delta starts from a copy of it.
+  const baseWarehouse = path.join(OUT_DIR, `incr-${s.orders}-base.duckdb`);
+  removeDuckDb(baseWarehouse);
+  const full = await runChild<PipelineChild>('full build', 'childPipeline.js', { dataDir: baseDataDir, warehouse: baseWarehouse, memoryLimit: s.memoryLimit, threads: s.threads });
   console.log(`full build:  ${line(full)}`);
 
-  const delta = await makeDelta({ baseDir: data.dir, outDir: dataDir, orders: s.orders, customers: s.customers, seed: s.seed });
-  console.log(
-    `delta: ${delta.newOrders} new orders (${delta.newOrdersInOldWindows} in old windows) + ${delta.updatedOrders} re-sent orders; ` +
-      `${delta.newDeliveries} new + ${delta.resentDeliveries} re-sent deliveries (written in ${delta.seconds.toFixed(2)} s, not measured)`,
-  );
+  const problems: string[] = [];
+  const perDelta = [];
+  let allMatch = true;
+  for (const d of specs) {
+    const dataDir = path.join(OUT_DIR, `incr-data-${s.orders}-${d.tag}`);
+    prepareDataDir(data.dir, dataDir);
+    const delta = await makeDelta({ baseDir: data.dir, outDir: dataDir, orders: s.orders, customers: s.customers, seed: s.seed, deltaOrders: d.orders });
+    console.log(
+      `delta ${d.label}: ${delta.newOrders} new orders (${delta.newOrdersInOldWindows} in old windows) + ${delta.updatedOrders} re-sent orders; ` +
+        `${delta.newDeliveries} new + ${delta.resentDeliveries} re-sent deliveries (written in ${delta.seconds.toFixed(2)} s, not measured)`,
+    );
+    const warehouse = path.join(OUT_DIR, `incr-${s.orders}-${d.tag}.duckdb`);
+    const common = { dataDir, memoryLimit: s.memoryLimit, threads: s.threads };
+    const incrRuns: Measured<PipelineChild>[] = [];
+    const noopRuns: Measured<PipelineChild>[] = [];
+    for (let i = 0; i < s.repeat; i++) {
+      copyDuckDb(baseWarehouse, warehouse);
+      const incr = await runChild<PipelineChild>(`incremental ${d.label}`, 'childPipeline.js', { ...common, warehouse });
+      console.log(`  [${i + 1}/${s.repeat}] incremental ${d.label}: ${line(incr)}`);
+      incrRuns.push(incr);
+      const noop = await runChild<PipelineChild>('no-op', 'childPipeline.js', { ...common, warehouse });
+      console.log(`  [${i + 1}/${s.repeat}] no-op after ${d.label}: ${line(noop)}`);
+      noopRuns.push(noop);
+      if (incr.child.quarantined.length || incr.child.rowsRejected) {
+        problems.push(`${d.label}: delta not fully loaded: ${incr.child.rowsRejected} rows rejected, quarantined ${incr.child.quarantined.join('; ')}`);
+      }
+      if (!incr.child.changed) problems.push(`${d.label}: the incremental run reported changed=false`);
+      if (noop.child.changed) problems.push(`${d.label}: the no-op run reported changed=true`);
+    }
 
-  const incr = await runChild<PipelineChild>('incremental', 'childPipeline.js', { ...common, warehouse });
-  console.log(`incremental: ${line(incr)}`);
-  const noop = await runChild<PipelineChild>('no-op', 'childPipeline.js', { ...common, warehouse });
-  console.log(`no-op:       ${line(noop)}`);
-
-  // Verification 1: rebuild (full recompute from the raw tables) of a copy.
-  const rebuildDb = path.join(OUT_DIR, `incr-${s.orders}-rebuild.duckdb`);
-  copyDuckDb(warehouse, rebuildDb);
-  const rebuild = await runChild<PipelineChild>('rebuild', 'childPipeline.js', { ...common, warehouse: rebuildDb, rebuild: true });
-  console.log(`rebuild:     ${line(rebuild)}`);
-  const rebuildClean = rebuild.child.groupsUpserted === 0 && rebuild.child.groupsDeleted === 0;
-  const vsRebuild = await compareResults(warehouse, 'ecommerce', rebuildDb, 'ecommerce');
-
-  // Verification 2 (independent of the pipeline's code): the one-shot baseline over the final files.
-  let oneShot: Measured | undefined;
-  let vsOneShot: Comparison | undefined;
-  if (oneShotCheck) {
-    const oneShotDb = path.join(OUT_DIR, `incr-oneshot-${s.orders}.duckdb`);
-    removeDuckDb(oneShotDb);
-    oneShot = await runChild('one-shot', 'childOneShot.js', { ...common, database: oneShotDb });
-    console.log(`one-shot over the final files: wall ${oneShot.wallSeconds.toFixed(2)} s, internal ${oneShot.child.seconds.toFixed(2)} s`);
-    vsOneShot = await compareResults(warehouse, 'ecommerce', oneShotDb, 'ecommerce_oneshot');
+    // Verification 1: rebuild (full recompute from the raw tables) of a copy.
+    const rebuildDb = path.join(OUT_DIR, `incr-${s.orders}-${d.tag}-rebuild.duckdb`);
+    copyDuckDb(warehouse, rebuildDb);
+    const rebuild = await runChild<PipelineChild>('rebuild', 'childPipeline.js', { ...common, warehouse: rebuildDb, rebuild: true });
+    console.log(`  rebuild of a copy: ${line(rebuild)}`);
+    const vsRebuild = await compareResults(warehouse, 'ecommerce', rebuildDb, 'ecommerce');
+    printComparison(`  ${d.label}: incremental vs rebuild`, vsRebuild, 'incremental', 'rebuild');
+    removeDuckDb(rebuildDb);
+    // Verification 2 (independent of the pipeline's code): the one-shot baseline over the final files.
+    let oneShot: Measured | undefined;
+    let vsOneShot: Comparison | undefined;
+    if (oneShotCheck) {
+      const oneShotDb = path.join(OUT_DIR, `incr-oneshot-${s.orders}.duckdb`);
+      removeDuckDb(oneShotDb);
+      oneShot = await runChild('one-shot', 'childOneShot.js', { ...common, database: oneShotDb });
+      vsOneShot = await compareResults(warehouse, 'ecommerce', oneShotDb, 'ecommerce_oneshot');
+      printComparison(`  ${d.label}: incremental vs one-shot`, vsOneShot, 'incremental', 'one-shot');
+      removeDuckDb(oneShotDb);
+    }
+    const match = vsRebuild.match && (vsOneShot?.match ?? true);
+    allMatch &&= match;
+    const incrWall = median(incrRuns.map((r) => r.wallSeconds));
+    const incrInternal = median(incrRuns.map((r) => r.child.seconds));
+    perDelta.push({
+      delta: d, files: delta, incremental: incrRuns, noop: noopRuns, rebuild, oneShot,
+      median: {
+        incrementalWall: incrWall, incrementalInternal: incrInternal,
+        noopWall: median(noopRuns.map((r) => r.wallSeconds)), noopInternal: median(noopRuns.map((r) => r.child.seconds)),
+      },
+      shareOfFull: { wall: incrWall / full.wallSeconds, internal: incrInternal / full.child.seconds },
+      verification: { match, rebuildClean: rebuild.child.groupsUpserted === 0 && rebuild.child.groupsDeleted === 0, vsRebuild, vsOneShot },
+    });
+    removeDuckDb(warehouse);
   }
 
-  const shareInternal = incr.child.seconds / full.child.seconds;
-  const shareWall = incr.wallSeconds / full.wallSeconds;
   const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
   console.log('');
-  console.log(`${s.orders} orders, delta ${delta.newOrders + delta.updatedOrders} order rows + ${delta.newDeliveries + delta.resentDeliveries} delivery rows:`);
+  console.log(
+    `${s.orders} orders; every delta applied to a copy of the same full build${s.repeat > 1 ? `; medians of ${s.repeat}` : ''}; ` +
+      `load at start ${loadAtStart[0]}, now ${os.loadavg()[0]!.toFixed(2)}:`,
+  );
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   console.log(
     table(
-      ['step', 'wall s', 'internal s', '% of full (wall)', '% of full (internal)', 'peak RSS MiB', 'keys changed', 'recomputed', 'upserted', 'deleted'],
-      [full, incr, noop, rebuild].map((m) => [
-        m.label,
-        m.wallSeconds.toFixed(2),
-        m.child.seconds.toFixed(3),
-        m === full ? '100%' : `${((100 * m.wallSeconds) / full.wallSeconds).toFixed(1)}%`,
-        m === full ? '100%' : `${((100 * m.child.seconds) / full.child.seconds).toFixed(1)}%`,
-        kibToMiB(m.child.maxRssKiB).toFixed(1),
-        m.child.keysChanged,
-        m.child.groupsRecomputed,
-        m.child.groupsUpserted,
-        m.child.groupsDeleted,
-      ]),
+      ['step', 'order + delivery rows', 'wall s', 'internal s', '% of full (wall / internal)', 'no-op after: wall / internal s', 'peak RSS MiB', 'keys changed', 'groups upserted', 'verified'],
+      [
+        ['full build', full.child.rowsRead, full.wallSeconds.toFixed(2), full.child.seconds.toFixed(3), '100%', '', kibToMiB(full.child.maxRssKiB).toFixed(0), '', full.child.groupsUpserted, ''],
+        ...perDelta.map((r) => {
+          const last = r.incremental[r.incremental.length - 1]!;
+          return [
+            `delta ${r.delta.label}`,
+            `${r.files.newOrders + r.files.updatedOrders} + ${r.files.newDeliveries + r.files.resentDeliveries}`,
+            r.median.incrementalWall.toFixed(2),
+            r.median.incrementalInternal.toFixed(3),
+            `${pct(r.shareOfFull.wall)} / ${pct(r.shareOfFull.internal)}`,
+            `${r.median.noopWall.toFixed(2)} / ${r.median.noopInternal.toFixed(3)}`,
+            kibToMiB(Math.max(...r.incremental.map((x) => x.child.maxRssKiB))).toFixed(0),
+            last.child.keysChanged,
+            last.child.groupsUpserted,
+            r.verification.match ? 'MATCH' : 'MISMATCH',
+          ];
+        }),
+      ],
     ),
   );
-  console.log(
-    `targets: incremental <= ${INCR_TARGET_SHARE * 100}% of the full build: ${(shareInternal * 100).toFixed(2)}% internal ` +
-      `[${mark(shareInternal <= INCR_TARGET_SHARE)}], ${(shareWall * 100).toFixed(2)}% wall [${mark(shareWall <= INCR_TARGET_SHARE)}]; ` +
-      `no-op <= ${NOOP_TARGET_SECONDS} s: ${noop.child.seconds.toFixed(3)} s internal [${mark(noop.child.seconds <= NOOP_TARGET_SECONDS)}], ` +
-      `${noop.wallSeconds.toFixed(2)} s wall incl. node start-up [${mark(noop.wallSeconds <= NOOP_TARGET_SECONDS)}]; ` +
-      `no-op changed=${noop.child.changed} [${mark(!noop.child.changed)}]`,
-  );
-  console.log('');
-
-  const problems: string[] = [];
-  if (incr.child.quarantined.length || incr.child.rowsRejected) {
-    problems.push(`delta not fully loaded: ${incr.child.rowsRejected} rows rejected, quarantined ${incr.child.quarantined.join('; ')}`);
+  const targets: string[] = [];
+  for (const r of perDelta) {
+    if (r.delta.percent === 1) {
+      targets.push(`1% delta <= ${INCR_TARGET_SHARE * 100}% of the full build: ${pct(r.shareOfFull.internal)} internal [${mark(r.shareOfFull.internal <= INCR_TARGET_SHARE)}], ${pct(r.shareOfFull.wall)} wall [${mark(r.shareOfFull.wall <= INCR_TARGET_SHARE)}]`);
+    }
+    if (r.delta.percent === 0.1) {
+      targets.push(`0.1% delta <= ${SMALL_TARGET_SECONDS} s wall incl. process start: ${r.median.incrementalWall.toFixed(2)} s [${mark(r.median.incrementalWall <= SMALL_TARGET_SECONDS)}]`);
+    }
   }
-  if (noop.child.changed) problems.push('the no-op run reported changed=true');
-  console.log(
-    `rebuild of a copy: groupsUpserted=${rebuild.child.groupsUpserted}, groupsDeleted=${rebuild.child.groupsDeleted}` +
-      (rebuildClean ? ' (nothing to change)' : ' (rows rewritten; comparing values with tolerance)'),
-  );
-  printComparison('incremental vs rebuild', vsRebuild, 'incremental', 'rebuild');
-  if (vsOneShot) printComparison('incremental vs one-shot', vsOneShot, 'incremental', 'one-shot');
+  const noopWall = Math.max(...perDelta.map((r) => r.median.noopWall));
+  targets.push(`no-op <= ${NOOP_TARGET_SECONDS} s wall (worst of the deltas' medians): ${noopWall.toFixed(2)} s [${mark(noopWall <= NOOP_TARGET_SECONDS)}]`);
+  for (const t of targets) console.log(`target: ${t}`);
   for (const p of problems) console.log(`PROBLEM: ${p}`);
-  const ok = vsRebuild.match && (vsOneShot?.match ?? true) && problems.length === 0;
+  const ok = allMatch && problems.length === 0;
   console.log(ok ? 'verification: MATCH' : 'verification: MISMATCH');
 
-  writeJson(path.join(OUT_DIR, `incr-${s.orders}.json`), {
+  writeJson(path.join(OUT_DIR, `incr-${s.orders}${process.env.BENCH_DELTA_ORDERS ? `-abs` : ''}.json`), {
     benchmark: 'incremental',
     at: new Date().toISOString(),
-    settings: s,
+    settings: { ...s, deltas: specs },
     machine: machineInfo(),
     code: codeVersion(),
     loadAtStart,
     loadAtEnd: os.loadavg(),
-    data: { ...data, dir: path.relative(OUT_DIR, data.dir), incrDataDir: path.relative(OUT_DIR, dataDir), ...links },
-    delta,
+    data: { ...data, dir: path.relative(OUT_DIR, data.dir), incrDataDir: path.relative(OUT_DIR, baseDataDir), ...links },
     fullBuild: full,
-    incremental: incr,
-    noop,
-    rebuild,
-    incrementalShareOfFull: { internal: shareInternal, wall: shareWall },
-    targets: {
-      incrementalShare: INCR_TARGET_SHARE,
-      incrementalMetInternal: shareInternal <= INCR_TARGET_SHARE,
-      noopSeconds: NOOP_TARGET_SECONDS,
-      noopMetInternal: noop.child.seconds <= NOOP_TARGET_SECONDS,
-      noopMetWall: noop.wallSeconds <= NOOP_TARGET_SECONDS,
-    },
-    verification: { match: ok, rebuildClean, vsRebuild, oneShot, vsOneShot, problems },
+    deltas: perDelta,
+    targets,
+    verification: { match: ok, problems },
   });
+  removeDuckDb(baseWarehouse);
   return ok ? 0 : 1;
 }
 

@@ -2,7 +2,7 @@
  * Child process of the benchmarks: the hand-written one-statement baseline
  * (bench/oneShotSql.ts) on a fresh DuckDB file, in its own node process.
  *
- * argv[2]: JSON { dataDir, database, memoryLimit?, threads? }.
+ * argv[2]: JSON { dataDir, database, memoryLimit?, threads?, plain? }.
  * Prints one JSON line: seconds (DuckDB open + the CREATE TABLE statement, the
  * same span runPipeline reports), statementSeconds, secondsWithClose, resultRows
  * and maxRssKiB (process.resourceUsage().maxRSS after DuckDB is closed).
@@ -15,6 +15,8 @@ interface Args {
   database: string;
   memoryLimit?: string;
   threads?: number;
+  /** The floor without the latest-wins dedupe (table ecommerce_plain). */
+  plain?: boolean;
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
@@ -26,9 +28,10 @@ const t0 = performance.now();
 const instance = await DuckDBInstance.create(args.database, settings);
 const conn = await instance.connect();
 const t1 = performance.now();
-await conn.run(oneShotSql(args.dataDir));
+const tableName = args.plain ? 'ecommerce_plain' : 'ecommerce_oneshot';
+await conn.run(oneShotSql(args.dataDir, '10 days', args.plain ? 'plain' : 'equivalent'));
 const t2 = performance.now();
-const rows = Number((await conn.runAndReadAll('SELECT count(*) FROM ecommerce_oneshot')).getRows()[0]![0]);
+const rows = Number((await conn.runAndReadAll(`SELECT count(*) FROM ${tableName}`)).getRows()[0]![0]);
 conn.closeSync();
 instance.closeSync();
 const t3 = performance.now();

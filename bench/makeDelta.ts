@@ -3,7 +3,7 @@
  * over the generated base files. Deterministic: every value is a function of
  * (seed, order number) through DuckDB's hash(), rows are written in a fixed order.
  *
- * For a base of N orders, D = round(N / 100) order rows:
+ * For a base of N orders, D = round(N / 100) order rows (or `deltaOrders`):
  * - 80% brand-new orders: Order IDs max+1.., existing customers (1..customers),
  *   Order Time spread uniformly over 2024 (the base data's year), so almost all
  *   of them land in old windows (late data); half written in the `YR-<n>,0` form.
@@ -31,6 +31,15 @@ export interface DeltaOptions {
   orders: number;
   customers: number;
   seed: number;
+  /** Order rows in the delta (default round(orders / 100), the 1 % delta). */
+  deltaOrders?: number;
+  /**
+   * Which delta of a series (bench-decay applies many in turn), default 0: the
+   * files are named ..._delta_<index+1>, their mtimes are 2 min later per index,
+   * new Order IDs start after the previous deltas' and other orders are re-sent.
+   * Index 0 gives exactly the files of the single-delta benchmarks.
+   */
+  index?: number;
 }
 
 export interface DeltaReport {
@@ -46,8 +55,13 @@ export interface DeltaReport {
 
 export const DELTA_ORDERS_FILE = 'Orders/orders_2025_delta_01.csv';
 export const DELTA_DELIVERIES_FILE = 'Deliveries/deliveries_2025_delta_01.csv';
-const ORDERS_MTIME = new Date(Date.UTC(2025, 1, 1, 0, 0, 0));
-const DELIVERIES_MTIME = new Date(Date.UTC(2025, 1, 1, 0, 1, 0));
+
+/** File names of delta number `index` (0-based; 01, 02, ... 100, ... sort in order). */
+export function deltaFiles(index: number): { orders: string; deliveries: string } {
+  if (index === 0) return { orders: DELTA_ORDERS_FILE, deliveries: DELTA_DELIVERIES_FILE };
+  const n = String(index + 1).padStart(3, '0');
+  return { orders: `Orders/orders_2025_delta_${n}.csv`, deliveries: `Deliveries/deliveries_2025_delta_${n}.csv` };
+}
 
 function lit(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
@@ -55,13 +69,19 @@ function lit(s: string): string {
 
 export async function makeDelta(o: DeltaOptions): Promise<DeltaReport> {
   const t0 = performance.now();
-  const total = Math.max(1, Math.round(o.orders / 100));
+  const total = Math.max(1, o.deltaOrders ?? Math.round(o.orders / 100));
   const newCount = Math.round(total * 0.8);
   const updCount = total - newCount;
+  const index = o.index ?? 0;
+  const names = deltaFiles(index);
+  const ORDERS_MTIME = new Date(Date.UTC(2025, 1, 1, 0, 2 * index, 0));
+  const DELIVERIES_MTIME = new Date(Date.UTC(2025, 1, 1, 0, 2 * index + 1, 0));
+  // Index 0 keeps the original salts; later deltas pick other orders to re-send.
+  const updSalt = index === 0 ? 1 : 1000 + index;
   const seed = `${o.seed}::BIGINT`;
   const base = o.baseDir.replaceAll("'", "''");
-  const ordersPath = path.join(o.outDir, ...DELTA_ORDERS_FILE.split('/'));
-  const deliveriesPath = path.join(o.outDir, ...DELTA_DELIVERIES_FILE.split('/'));
+  const ordersPath = path.join(o.outDir, ...names.orders.split('/'));
+  const deliveriesPath = path.join(o.outDir, ...names.deliveries.split('/'));
 
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
@@ -73,7 +93,7 @@ export async function makeDelta(o: DeltaOptions): Promise<DeltaReport> {
     await conn.run(`CREATE MACRO order_no_of(t) AS CAST(regexp_extract(t, '^(?:YR-)?([0-9]+)(?:,0)?$', 1) AS BIGINT)`);
     const src = `read_csv('${base}/Orders/*.csv*', union_by_name = true,
         types = {'Order ID': 'VARCHAR', 'Customer ID': 'BIGINT', 'Quantity': 'DOUBLE', 'Order Total': 'DECIMAL(18,2)', 'SKU': 'VARCHAR'})`;
-    const maxNo = Number((await conn.runAndReadAll(`SELECT max(order_no_of("Order ID")) FROM ${src}`)).getRows()[0]![0]);
+    const maxNo = index * newCount + Number((await conn.runAndReadAll(`SELECT max(order_no_of("Order ID")) FROM ${src}`)).getRows()[0]![0]);
 
     // Existing orders to re-send: the updCount smallest hashes (top-N, streaming).
     await conn.run(`
@@ -83,7 +103,7 @@ export async function makeDelta(o: DeltaOptions): Promise<DeltaReport> {
              CAST(Quantity AS BIGINT) + 1 AS quantity,
              CAST(round("Order Total" * 1.05 + 0.37, 2) AS DECIMAL(18,2)) AS total
       FROM ${src}
-      ORDER BY hu(order_no_of("Order ID"), 1), order_no_of("Order ID")
+      ORDER BY hu(order_no_of("Order ID"), ${updSalt}), order_no_of("Order ID")
       LIMIT ${updCount}`);
     await conn.run(`
       CREATE TABLE new_orders AS
@@ -123,8 +143,8 @@ export async function makeDelta(o: DeltaOptions): Promise<DeltaReport> {
     fs.utimesSync(deliveriesPath, DELIVERIES_MTIME, DELIVERIES_MTIME);
     return {
       files: [
-        { path: DELTA_ORDERS_FILE, rows: newCount + updCount, bytes: fs.statSync(ordersPath).size, mtime: ORDERS_MTIME.toISOString() },
-        { path: DELTA_DELIVERIES_FILE, rows: newCount + resent, bytes: fs.statSync(deliveriesPath).size, mtime: DELIVERIES_MTIME.toISOString() },
+        { path: names.orders, rows: newCount + updCount, bytes: fs.statSync(ordersPath).size, mtime: ORDERS_MTIME.toISOString() },
+        { path: names.deliveries, rows: newCount + resent, bytes: fs.statSync(deliveriesPath).size, mtime: DELIVERIES_MTIME.toISOString() },
       ],
       newOrders: newCount,
       updatedOrders: updCount,

@@ -5,8 +5,9 @@
  * file wins per key, inner joins, epoch-aligned windows). No ledger, no
  * rejects, no incremental state: what a data engineer would write by hand.
  */
-export function oneShotSql(dataDir: string, window = '10 days'): string {
+export function oneShotSql(dataDir: string, window = '10 days', variant: 'equivalent' | 'plain' = 'equivalent'): string {
   const d = dataDir.replaceAll("'", "''");
+  if (variant === 'plain') return plainOneShotSql(d, window);
   return `
 CREATE TABLE ecommerce_oneshot AS
 WITH orders_raw AS (
@@ -47,6 +48,51 @@ SELECT o.customer_id AS Customer_ID,
        time_bucket(INTERVAL '${window}', o.order_time, TIMESTAMP '1970-01-01') AS start_timestamp,
        time_bucket(INTERVAL '${window}', o.order_time, TIMESTAMP '1970-01-01') + INTERVAL '${window}' AS end_timestamp
 FROM (SELECT order_id, unnest(o) FROM orders) o
+JOIN deliveries d USING (order_id)
+JOIN customers c USING (customer_id)
+GROUP BY ALL`;
+}
+
+
+/**
+ * The floor: the same query without the latest-wins dedupe (every order and
+ * delivery row counts, no arg_max per key). Its result is NOT the pipeline's
+ * when a key occurs twice; it is only timed, to show what the dedupe costs.
+ * Table ecommerce_plain.
+ */
+function plainOneShotSql(d: string, window: string): string {
+  return `
+CREATE TABLE ecommerce_plain AS
+WITH orders AS (
+    SELECT CAST(regexp_extract("Order ID", '^(?:YR-)?([0-9]+)(?:,0)?$', 1) AS BIGINT) AS order_id,
+           "Customer ID" AS customer_id, CAST("Order Time" AS TIMESTAMP) AS order_time, SKU AS sku,
+           CAST(Quantity AS BIGINT) AS quantity, "Order Total" AS total
+    FROM read_csv('${d}/Orders/*.csv*', union_by_name = true, normalize_names = false,
+                  types = {'Order ID': 'VARCHAR', 'Customer ID': 'INTEGER', 'Order Total': 'DOUBLE', 'Quantity': 'DOUBLE'})
+),
+deliveries AS (
+    SELECT CAST(regexp_extract("Order ID", '^(?:YR-)?([0-9]+)(?:,0)?$', 1) AS BIGINT) AS order_id,
+           CAST(coalesce(*COLUMNS('^Distance')) AS DOUBLE) AS distance
+    FROM read_csv('${d}/Deliveries/*.csv*', union_by_name = true, types = {'Order ID': 'VARCHAR'})
+),
+customers AS (
+    SELECT DISTINCT "Customer ID" AS customer_id
+    FROM read_json('${d}/Customers/*', union_by_name = true, format = 'auto')
+)
+SELECT o.customer_id AS Customer_ID,
+       sum(o.total) AS Total_Order_Amount,
+       avg(o.total) AS Average_Order_Amount,
+       count(*) AS Order_Count,
+       CAST(max(o.total) AS FLOAT) AS Highest_Order_Amount,
+       CAST(min(o.total) AS FLOAT) AS Lowest_Order_Amount,
+       sum(o.quantity) AS Total_Quantity_Ordered,
+       avg(o.quantity) AS Average_Quantity_Per_Ordered,
+       sum(d.distance) AS Total_Delivery_Distance,
+       avg(d.distance) AS Average_Delivery_Distance,
+       count(DISTINCT o.sku) AS Distict_Products,
+       time_bucket(INTERVAL '${window}', o.order_time, TIMESTAMP '1970-01-01') AS start_timestamp,
+       time_bucket(INTERVAL '${window}', o.order_time, TIMESTAMP '1970-01-01') + INTERVAL '${window}' AS end_timestamp
+FROM orders o
 JOIN deliveries d USING (order_id)
 JOIN customers c USING (customer_id)
 GROUP BY ALL`;
