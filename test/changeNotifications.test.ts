@@ -5,7 +5,7 @@ import { pgUrl, uniqueSchema, withPg } from './support/postgres.js';
 
 const HEADER = 'Order ID,Customer ID,Order Time,SKU,Quantity,Order Total';
 
-interface Change { target: string; version: number; previous_version: number; upserted: number; deleted: number }
+interface Change { target: string; version: number; previous_version: number; mode: string; upserted: number; deleted: number }
 
 describe('change notifications for Postgres consumers', () => {
   let ws: Workspace;
@@ -41,7 +41,12 @@ describe('change notifications for Postgres consumers', () => {
     ws.write('Customers/c.json', '{"Customer ID": 1}\n{"Customer ID": 2}\n');
     expect(run(['run']).code).toBe(0);
     await settle();
-    expect(heard).toEqual([{ target: `${schema}.ecommerce`, version: 1, previous_version: 0, upserted: 3, deleted: 0 }]);
+    expect(heard).toEqual([{ target: `${schema}.ecommerce`, version: 1, previous_version: 0, mode: 'initial-copy', upserted: 3, deleted: 0 }]);
+    // a full load is one sync-log row (re-read everything), not a change row per key
+    await withPg(async (c) => {
+      expect((await c.query(`SELECT count(*)::int AS n FROM "${schema}".ecommerce_changes`)).rows).toEqual([{ n: 0 }]);
+      expect((await c.query(`SELECT version::int, mode FROM "${schema}".ecommerce_sync_log`)).rows).toEqual([{ version: 1, mode: 'initial-copy' }]);
+    });
 
     expect(run(['export']).code).toBe(0); // nothing new
     await settle();
@@ -55,16 +60,17 @@ describe('change notifications for Postgres consumers', () => {
     expect(heard).toHaveLength(1);
     expect(run(['export']).code).toBe(0);
     await settle();
-    expect(heard[1]).toEqual({ target: `${schema}.ecommerce`, version: 2, previous_version: 1, upserted: 1, deleted: 0 });
+    expect(heard[1]).toEqual({ target: `${schema}.ecommerce`, version: 2, previous_version: 1, mode: 'upsert', upserted: 1, deleted: 0 });
 
     // a withdrawn file deletes a window
     ws.write('Orders/o.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n2,2,2024-03-01 10:00:00,A,1,20\n`);
     expect(run(['run']).code).toBe(0);
     await settle();
-    expect(heard[2]).toEqual({ target: `${schema}.ecommerce`, version: 3, previous_version: 2, upserted: 0, deleted: 1 });
+    expect(heard[2]).toEqual({ target: `${schema}.ecommerce`, version: 3, previous_version: 2, mode: 'upsert', upserted: 0, deleted: 1 });
 
-    // what a consumer that last saw version 1 reads
+    // what a consumer that last saw version 1 reads: no full reload since, then the changed keys
     await withPg(async (c) => {
+      expect((await c.query(`SELECT count(*)::int AS n FROM "${schema}".ecommerce_sync_log WHERE version > 1 AND mode <> 'upsert'`)).rows).toEqual([{ n: 0 }]);
       const changed = await c.query(
         `SELECT e."Customer_ID", to_char(e.start_timestamp, 'YYYY-MM-DD') AS start, e."Order_Count"::int AS n
          FROM "${schema}".ecommerce e JOIN "${schema}".ecommerce_changes ch USING ("Customer_ID", start_timestamp)

@@ -25,6 +25,8 @@ export async function grantReaderSelect(client: pg.Client, schema: string, table
   await client.query(`GRANT USAGE ON SCHEMA ${ident(schema)} TO ${ident(READER_ROLE)}`);
   if (found.rows[0].t) await client.query(`GRANT SELECT ON ${ident(schema)}.${ident(table)} TO ${ident(READER_ROLE)}`);
   // the companion table saying which rows changed in which version (export/changeLog.ts)
-  const changes = await client.query(`SELECT to_regclass($1) AS t`, [`${ident(schema)}.${ident(`${table}_changes`)}`]);
-  if (changes.rows[0].t) await client.query(`GRANT SELECT ON ${ident(schema)}.${ident(`${table}_changes`)} TO ${ident(READER_ROLE)}`);
+  for (const companion of [`${table}_changes`, `${table}_sync_log`]) {
+    const found = await client.query(`SELECT to_regclass($1) AS t`, [`${ident(schema)}.${ident(companion)}`]);
+    if (found.rows[0].t) await client.query(`GRANT SELECT ON ${ident(schema)}.${ident(companion)} TO ${ident(READER_ROLE)}`);
+  }
 }

@@ -12,7 +12,7 @@ import type { Warehouse } from '../warehouse/Warehouse.js';
 import { readWarehouseId } from '../warehouse/readWarehouseId.js';
 import { pausePoint } from './pausePoint.js';
 import { removeStaleExportFiles } from './removeStaleExportFiles.js';
-import { ensureChangesTable, notifyConsumers, recordDelta, recordFull } from './changeLog.js';
+import { ensureChangesTable, notifyConsumers, recordDelta, recordSync, resetChanges, type SyncChange } from './changeLog.js';
 import { createEcommerceTableSql, ECOMMERCE_COLUMNS, KEY_COLUMNS, pgIdent } from './ecommerceTable.js';
 
 export interface SyncReport {
@@ -142,7 +142,7 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
       // Nothing to conflict with or delete: rows go straight into the table.
       if (mode !== 'resync') mode = 'initial-copy';
       upserted = await copyFile(client, qualified, COLUMN_LIST, rowsFile, rowsStage);
-      await recordFull(client, options.schema, table, to);
+      await resetChanges(client, options.schema, table);
     } else {
       await client.query(`CREATE TEMP TABLE _sync_deletes (c integer, s timestamp without time zone) ON COMMIT DROP`);
       await copyFile(client, '_sync_deletes', 'c, s', deletesFile);
@@ -161,7 +161,9 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
       await recordDelta(client, options.schema, table, to);
     }
     if (upserted + deleted > 0 || mode === 'resync') {
-      await notifyConsumers(client, { target, version: to, previous_version: from, upserted, deleted });
+      const change: SyncChange = { target, version: to, previous_version: from, mode: mode as SyncChange['mode'], upserted, deleted };
+      await recordSync(client, options.schema, table, change);
+      await notifyConsumers(client, change);
     }
     crashPoint('export-mid-copy');
     await client.query(
