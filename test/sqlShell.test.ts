@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -200,14 +200,33 @@ describe('Tab completion', () => {
     expect(fs.readFileSync(path.join(ws.root, 'history'), 'utf8')).toContain('SELECT Total_Quantity_Ordered FROM ecommerce;');
   });
 
-  it('the interactive shell on a real pseudo-terminal: prompt, dot command, query, .exit', () => {
+  // Each line is typed only once the shell shows its prompt: input written
+  // before readline switched the terminal to raw mode could be lost (a flaky hang).
+  it('the interactive shell on a real pseudo-terminal: prompt, dot command, query, .exit', async () => {
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} sql --warehouse ${JSON.stringify(ws.warehousePath)}`;
-    const r = spawnSync('script', ['-qec', command, '/dev/null'], {
-      cwd: ROOT, input: '.mode csv\nselect 6 * 7 as answer;\n.exit\n', encoding: 'utf8', env: { ...process.env, HOME: ws.root }, timeout: 60_000,
-    });
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toContain('sql> ');
-    expect(r.stdout).toMatch(/answer\r?\n42/);
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { ...process.env, HOME: ws.root } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const prompts = () => (out.match(/sql> /g) ?? []).length;
+    const waitForPrompt = async (n: number) => {
+      const end = Date.now() + 30_000;
+      while (prompts() < n) {
+        if (Date.now() > end || child.exitCode !== null) throw new Error(`no prompt #${n}; output so far:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    try {
+      const lines = ['.mode csv', 'select 6 * 7 as answer;', '.exit'];
+      for (const [i, line] of lines.entries()) {
+        await waitForPrompt(i + 1);
+        child.stdin.write(`${line}\n`);
+      }
+      expect(await exited).toBe(0);
+      expect(out).toMatch(/answer\r?\n42/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 });
 
