@@ -12,14 +12,21 @@ export interface MetricsChange {
  * Recomputes the metrics of the groups in scope and applies the difference to
  * ecommerce_state: sql/marts/ecommerce_metrics.sql (-> new_metrics),
  * ecommerce_diff.sql (-> changed_groups, gone_groups) and, when anything
- * changed, ecommerce_apply.sql (upsert, tombstones, version = run_id).
+ * changed, ecommerce_apply.sql (upsert, tombstones, version = run_id); on an
+ * empty result (first build) ecommerce_first_build.sql instead of the diff.
  * Scope: every group when the variable full_recompute is true, else the groups
  * in affected_groups.
  */
 export async function recomputeMetrics(w: Warehouse, sql: SqlSnapshot, full: boolean): Promise<MetricsChange> {
   await runStep(w, sql, 'marts/ecommerce_metrics.sql');
-  await runStep(w, sql, 'marts/ecommerce_diff.sql');
   const count = (table: string) => w.count(`SELECT count(*) FROM ${table}`);
+  if (full && (await w.count('SELECT count(*) FROM (SELECT 1 FROM ecommerce_state LIMIT 1)')) === 0) {
+    // Nothing to compare with: every group is new (no diff, no temp copies of the result).
+    await runStep(w, sql, 'marts/ecommerce_first_build.sql');
+    const n = await count('new_metrics');
+    return { groupsRecomputed: n, groupsUpserted: n, groupsDeleted: 0 };
+  }
+  await runStep(w, sql, 'marts/ecommerce_diff.sql');
   const groupsUpserted = await count('changed_groups');
   const groupsDeleted = await count('gone_groups');
   const groupsRecomputed = await count(full ? 'new_metrics' : 'affected_groups');
