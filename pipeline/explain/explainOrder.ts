@@ -1,12 +1,9 @@
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
-import type { HistoryEntry, OrderExplanation, OrderStatus, SourceRef } from './explanation.js';
+import type { HistoryEntry, OrderExplanation, OrderStatus } from './explanation.js';
 import { readOrderState } from './readOrderState.js';
 import { readWindowSetting } from './readWindowSetting.js';
-
-function source(path: unknown, line: unknown): SourceRef | null {
-  return path === null || path === undefined ? null : { path: String(path), line: line === null ? null : Number(line) };
-}
+import { sourceRef } from './sourceRef.js';
 
 /**
  * Which source rows make up an order, and why it is or is not counted —
@@ -40,9 +37,9 @@ export async function explainOrder(w: Warehouse, sql: SqlSnapshot, orderId: numb
     status,
     customer_id: state ? Number(state.Customer_ID) : null,
     window_start: state ? String(state.window_start) : null,
-    order_source: state ? source(state.order_path, state.order_line) : null,
-    delivery_source: state ? source(state.delivery_path, state.delivery_line) : null,
-    customer_source: state ? source(state.customer_path, state.customer_line) : null,
+    order_source: state ? sourceRef(state.order_path, state.order_line) : null,
+    delivery_source: state ? sourceRef(state.delivery_path, state.delivery_line) : null,
+    customer_source: state ? sourceRef(state.customer_path, state.customer_line) : null,
     history,
   };
 }

@@ -5,8 +5,7 @@ import type { Warehouse } from '../warehouse/Warehouse.js';
 import type { CountedOrder, WindowExplanation } from './explanation.js';
 import { readOrderState } from './readOrderState.js';
 import { readWindowSetting } from './readWindowSetting.js';
-
-const ref = (path: unknown, line: unknown) => ({ path: String(path), line: line === null ? null : Number(line) });
+import { sourceRef } from './sourceRef.js';
 
 /**
  * Which orders make up one `ecommerce` row (customer, window containing
@@ -38,11 +37,12 @@ export async function explainWindow(w: Warehouse, sql: SqlSnapshot, customerId: 
     if (!o.has_delivery) notCounted.push({ order_id: orderId, status: 'waiting_for_delivery' });
     else if (!o.has_customer) notCounted.push({ order_id: orderId, status: 'waiting_for_customer' });
     else {
+      // counted: its order, delivery and customer records all exist
       orders.push({
         order_id: orderId,
-        order_source: ref(o.order_path, o.order_line),
-        delivery_source: ref(o.delivery_path, o.delivery_line),
-        customer_source: ref(o.customer_path, o.customer_line),
+        order_source: sourceRef(o.order_path, o.order_line)!,
+        delivery_source: sourceRef(o.delivery_path, o.delivery_line)!,
+        customer_source: sourceRef(o.customer_path, o.customer_line)!,
       });
     }
   }
