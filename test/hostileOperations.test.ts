@@ -127,7 +127,7 @@ describe('SQL edited while watch runs', () => {
     await watch.waitFor(/run #1 /);
     const mart = path.join(sqlDir, 'marts/ecommerce_metrics.sql');
     const text = fs.readFileSync(mart, 'utf8');
-    const edited = text.replace('sum(Order_Total)                 AS Total_Order_Amount', 'sum(Order_Total) + 1000          AS Total_Order_Amount');
+    const edited = text.replace('sum(total)                     AS Total_Order_Amount', 'sum(total) + 1000              AS Total_Order_Amount');
     expect(edited).not.toBe(text);
     fs.writeFileSync(mart, edited);
     ws.write('Orders/o2.csv', `${HEADER}\n3,1,2024-03-03 10:00:00,C,1,30\n`);

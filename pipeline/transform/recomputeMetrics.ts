@@ -10,7 +10,7 @@ export interface MetricsChange {
 
 /**
  * Recomputes the metrics of the groups in scope and applies the difference to
- * ecommerce_state: sql/marts/ecommerce_metrics.sql (-> new_metrics),
+ * ecommerce_state: sql/marts/ecommerce_metrics.sql (-> view metrics_in_scope),
  * ecommerce_diff.sql (-> changed_groups, gone_groups) and, when anything
  * changed, ecommerce_apply.sql (upsert, tombstones, version = run_id); on an
  * empty result (first build) ecommerce_first_build.sql instead of the diff.
@@ -23,7 +23,7 @@ export async function recomputeMetrics(w: Warehouse, sql: SqlSnapshot, full: boo
   if (full && (await w.count('SELECT count(*) FROM (SELECT 1 FROM ecommerce_state LIMIT 1)')) === 0) {
     // Nothing to compare with: every group is new (no diff, no temp copies of the result).
     await runStep(w, sql, 'marts/ecommerce_first_build.sql');
-    const n = await count('new_metrics');
+    const n = await count('ecommerce_state');
     return { groupsRecomputed: n, groupsUpserted: n, groupsDeleted: 0 };
   }
   await runStep(w, sql, 'marts/ecommerce_diff.sql');

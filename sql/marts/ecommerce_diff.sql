@@ -5,11 +5,15 @@
 -- bit, and such noise must not give a group a new version (and a needless
 -- Postgres update). Which column compares how is declared in
 -- pipeline/contract/ecommerceColumns.ts; a test checks this file against it.
--- Reads:  new_metrics (step marts/ecommerce_metrics), ecommerce_state;
+-- Reads:  metrics_in_scope (step marts/ecommerce_metrics), ecommerce_state;
 --         affected_groups when not a full recompute.
--- Writes: temp table affected_state and view state_in_scope; temp tables changed_groups (new or changed
---         rows, as new_metrics has them) and gone_groups(Customer_ID, start_timestamp).
+-- Writes: temp table new_metrics (metrics_in_scope, computed once); temp table
+--         affected_state and view state_in_scope; temp tables changed_groups (new
+--         or changed rows, as new_metrics has them) and gone_groups(Customer_ID,
+--         start_timestamp).
 -- Variables: full_recompute  BOOLEAN  true: every group of ecommerce_state is in scope.
+CREATE OR REPLACE TEMP TABLE new_metrics AS SELECT * FROM metrics_in_scope;
+
 CREATE OR REPLACE TEMP MACRO same_exact(a, b) AS a IS NOT DISTINCT FROM b;
 CREATE OR REPLACE TEMP MACRO same_float(a, b) AS
     a IS NOT DISTINCT FROM b OR coalesce(abs(a - b) <= 1e-12 * greatest(abs(a), abs(b)), false);

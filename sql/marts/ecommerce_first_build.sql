@@ -1,12 +1,15 @@
 -- Step "first build" of a run, instead of diff + upsert when ecommerce_state is
 -- empty (a first run, or a rebuild after everything was deleted): every group
 -- is new, so there is nothing to compare with and nothing is gone; the groups
--- go straight in (one write of the result instead of three).
--- Reads:  new_metrics (step marts/ecommerce_metrics), ecommerce_tombstones.
+-- go straight in from the metrics view (one write of the result instead of three).
+-- Reads:  metrics_in_scope (step marts/ecommerce_metrics), ecommerce_tombstones.
 -- Writes: ecommerce_state, ecommerce_tombstones (a group that comes back loses its tombstone).
 -- Variables: run_id  BIGINT  this run's id, the version stamped on every group.
-DELETE FROM ecommerce_tombstones t USING new_metrics n
-WHERE t.Customer_ID = n.Customer_ID AND t.start_timestamp = n.start_timestamp;
-
 INSERT INTO ecommerce_state BY NAME
-SELECT *, getvariable('run_id') AS _version FROM new_metrics;
+SELECT *, getvariable('run_id') AS _version FROM metrics_in_scope;
+
+-- ecommerce_state was empty: every row in it now is one of this run's groups.
+-- (EXISTS, not USING: the semi join is driven by the tombstones, usually none,
+-- instead of a scan of the whole new result.)
+DELETE FROM ecommerce_tombstones t
+WHERE EXISTS (SELECT 1 FROM ecommerce_state s WHERE s.Customer_ID = t.Customer_ID AND s.start_timestamp = t.start_timestamp);

@@ -38,8 +38,8 @@ describe('the ecommerce columns, declared once', () => {
     await c.run('SET VARIABLE run_id = 1');
     await c.run('CREATE OR REPLACE TEMP TABLE affected_groups (Customer_ID INTEGER, start_timestamp TIMESTAMP)');
     await c.run(sql.render('marts/ecommerce_metrics.sql'));
-    const actual = await columnsOf('new_metrics');
-    expect(actual.map((r) => [r.column_name, r.data_type])).toEqual(ECOMMERCE_COLUMNS.map((d) => [d.name, d.duckdbType]));
+    const actual = (await c.runAndReadAll('DESCRIBE metrics_in_scope')).getRowObjectsJS() as { column_name: string; column_type: string }[];
+    expect(actual.map((r) => [r.column_name, r.column_type])).toEqual(ECOMMERCE_COLUMNS.map((d) => [d.name, d.duckdbType]));
     // and the diff and apply steps run after it as they are
     await c.run(sql.render('marts/ecommerce_diff.sql'));
     await c.run(sql.render('marts/ecommerce_apply.sql'));
