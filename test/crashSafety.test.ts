@@ -73,6 +73,38 @@ describe('crash safety: kill -9 at any point, then a new run gives the uninterru
     },
   );
 
+  it.each(['after-ingest', 'after-keyed-state'])(
+    'SIGKILL at %s of a first build (committed in parts): the next run undoes it and loads every file once',
+    async (point) => {
+      const reference = makeWorkspace('crash-first-ref');
+      const crashed = makeWorkspace(`crash-first-${point}`);
+      spaces.push(reference, crashed);
+      for (const ws of [reference, crashed]) writeBatch1(ws);
+      // a column only this build brings: the undo must drop it with the rows
+      for (const ws of [reference, crashed]) ws.write('Customers/b.json', '[{"Customer ID": 3, "Loyalty Tier": "gold"}]');
+      await reference.run();
+
+      const child = await runChild(crashed, { PIPELINE_CRASH_AT: point });
+      expect(child.signal).toBe('SIGKILL');
+      // the parts committed so far are marked as an unfinished first build
+      expect(await crashed.query(`SELECT count(*) AS n FROM pipeline_settings WHERE key = 'first_build'`)).toEqual([{ n: 1 }]);
+      expect((await crashed.query<{ n: number }>('SELECT count(*) AS n FROM raw_orders'))[0]!.n).toBe(3);
+
+      const recovery = cli(['run', '--data', crashed.dataDir, '--warehouse', crashed.warehousePath]);
+      expect(recovery.code, recovery.stderr).toBe(0);
+      expect(recovery.stdout).toMatch(/an interrupted first build was undone/);
+      expect(diffEcommerce(await readEcommerce(crashed.warehousePath), await readEcommerce(reference.warehousePath))).toEqual([]);
+      expect(await crashed.query('SELECT count(*) AS n FROM raw_orders')).toEqual([{ n: 3 }]);
+      expect(await crashed.query('SELECT run_id FROM pipeline_runs')).toEqual([{ run_id: 1 }]);
+      expect(await crashed.query('SELECT path FROM pipeline_files ORDER BY file_id')).toEqual(
+        await reference.query('SELECT path FROM pipeline_files ORDER BY file_id'),
+      );
+      expect(await crashed.query(`SELECT count(*) AS n FROM pipeline_settings WHERE key = 'first_build'`)).toEqual([{ n: 0 }]);
+      const columns = `SELECT column_name FROM duckdb_columns() WHERE table_name = 'raw_customers' ORDER BY column_index`;
+      expect(await crashed.query(columns)).toEqual(await reference.query(columns));
+    },
+  );
+
   it('SIGKILL at random moments of a full load of generated data converges', async () => {
     const reference = makeWorkspace('crash-gen-ref');
     spaces.push(reference);

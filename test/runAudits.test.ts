@@ -74,4 +74,25 @@ describe('grain audits run inside the run transaction, before COMMIT', () => {
     expect(r.stderr).toMatch(/audit sql\/audits\/keyed_state_grain\.sql failed: .* e\.g\. \{"tbl":"cur_customers","key":"?\d+"?\}/);
     expect(await snapshotWarehouse(ws)).toEqual(before);
   });
+
+  it('a first build (committed in parts) whose audit fails leaves the warehouse empty, and the next run loads everything once', async () => {
+    ws = makeWorkspace('audit-first-build');
+    seed(ws);
+    const sqlDir = editedSqlDir(
+      ws, 'marts/ecommerce_metrics.sql', 'SELECT * FROM metrics;',
+      'SELECT * FROM metrics UNION ALL SELECT * FROM metrics;',
+    );
+    const r = cli(['run', '--data', ws.dataDir, '--warehouse', ws.warehousePath], { PIPELINE_SQL_DIR: sqlDir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/audit sql\/audits\/ecommerce_grain\.sql failed/);
+    for (const table of ['pipeline_files', 'pipeline_rejects', 'pipeline_runs', 'raw_orders', 'raw_deliveries', 'raw_customers', 'cur_orders', 'ecommerce_state']) {
+      expect(await ws.query(`SELECT count(*) AS n FROM ${table}`), table).toEqual([{ n: 0 }]);
+    }
+    expect(await ws.query(`SELECT key FROM pipeline_settings WHERE key = 'first_build'`)).toEqual([]);
+
+    expect(cli(['run', '--data', ws.dataDir, '--warehouse', ws.warehousePath]).code).toBe(0);
+    expect(await ws.query('SELECT count(*) AS n FROM raw_orders')).toEqual([{ n: 2 }]);
+    expect(await ws.query('SELECT count(*) AS n FROM pipeline_files')).toEqual([{ n: 3 }]);
+    expect((await readEcommerce(ws.warehousePath)).length).toBe(2);
+  });
 });

@@ -5,6 +5,7 @@ import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import { collectChangedKeys } from './collectChangedKeys.js';
 import { crashPoint } from './crashPoint.js';
+import { isFirstBuild, markFirstBuild, unmarkFirstBuild } from './firstBuild.js';
 import { nextId } from './ledger.js';
 import { loadStagedVersions } from './loadStagedVersions.js';
 import type { NewVersion } from './planBatch.js';
@@ -81,7 +82,11 @@ export async function applyBatch(w: Warehouse, input: BatchInput): Promise<Batch
 
   const withdrawn = withdrawnVersions(input);
   await markWithdrawn(w, withdrawn, runId);
+  // A first build commits raw rows, keyed state and result as they are done (firstBuild.ts).
+  const inParts = input.kind === 'run' && withdrawn.size === 0 && (await isFirstBuild(w));
+  if (inParts) await markFirstBuild(w, runId);
   const files = await loadStagedVersions(w, input.newVersions, runId, input.sql);
+  if (inParts) await w.commitPart();
   crashPoint('after-ingest');
 
   const loaded = files.filter((f) => f.status === 'loaded').map((f) => f.fileId);
@@ -91,7 +96,12 @@ export async function applyBatch(w: Warehouse, input: BatchInput): Promise<Batch
   await setRunVariables(w, { rowsSinceFileId: withdrawn.size === 0 && loaded.length > 0 ? Math.min(...loaded) : 0 });
   const change = await recomputeResult(w, {
     sql: input.sql, full, withdraws: withdrawn.size > 0, keysChanged, progress: input.progress,
+    afterKeyedState: inParts ? () => w.commitPart() : undefined,
   });
+  if (inParts) {
+    await w.commitPart(); // the audits then read the result committed, with every thread
+    await unmarkFirstBuild(w);
+  }
 
   const filesWithdrawn = withdrawn.size;
   await recordRun(w, { runId, input, files, filesWithdrawn, keysChanged, change, full });

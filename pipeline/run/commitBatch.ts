@@ -3,6 +3,7 @@ import type { SqlFile } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import { applyBatch, type BatchInput, type BatchResult } from './applyBatch.js';
 import { crashPoint } from './crashPoint.js';
+import { undoInterruptedFirstBuild } from './firstBuild.js';
 import type { BatchPlan } from './planBatch.js';
 import { recordTouched } from './recordTouched.js';
 import { runAudits } from './runAudits.js';
@@ -10,16 +11,25 @@ import { runAudits } from './runAudits.js';
 /**
  * The run's one transaction: ledger stat updates, the batch (applyBatch), the
  * audits (a failing one rolls everything back), the SQL checksums, COMMIT.
+ * (A first build commits in three parts and is undone as a whole on failure:
+ * firstBuild.ts.)
  */
 export async function commitBatch(w: Warehouse, plan: BatchPlan, input: BatchInput, sqlFiles: SqlFile[]): Promise<BatchResult> {
-  const result = await w.transaction(async () => {
-    await recordTouched(w, plan);
-    const r = await applyBatch(w, input);
-    await runAudits(w, input.sql);
-    await recordSqlFiles(w, sqlFiles);
-    crashPoint('before-commit');
-    return r;
-  });
+  let result: BatchResult;
+  try {
+    result = await w.transaction(async () => {
+      await recordTouched(w, plan);
+      const r = await applyBatch(w, input);
+      await runAudits(w, input.sql);
+      await recordSqlFiles(w, sqlFiles);
+      crashPoint('before-commit');
+      return r;
+    });
+  } catch (error) {
+    // A first build commits in parts: the rollback undid only the last one.
+    await undoInterruptedFirstBuild(w);
+    throw error;
+  }
   crashPoint('after-commit');
   return result;
 }

@@ -6,6 +6,7 @@
 export type CrashPointName =
   | 'after-stage'
   | 'after-ingest'
+  | 'after-keyed-state'
   | 'before-commit'
   | 'after-commit'
   | 'export-before-copy'

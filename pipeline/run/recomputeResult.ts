@@ -4,6 +4,7 @@ import { recomputeMetrics, type MetricsChange } from '../transform/recomputeMetr
 import { refreshKeyedState } from '../transform/refreshKeyedState.js';
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
+import { crashPoint } from './crashPoint.js';
 import { runStep } from './runStep.js';
 import { setRunVariables } from './setRunVariables.js';
 
@@ -15,6 +16,8 @@ export interface RecomputePlan {
   withdraws: boolean;
   keysChanged: number;
   progress?: ProgressReporter;
+  /** Called once the keyed state is up to date (a first build commits it there). */
+  afterKeyedState?: () => Promise<void>;
 }
 
 const NO_CHANGE: MetricsChange = { groupsRecomputed: 0, groupsUpserted: 0, groupsDeleted: 0 };
@@ -34,6 +37,8 @@ export async function recomputeResult(w: Warehouse, plan: RecomputePlan): Promis
   await w.run('SET preserve_insertion_order = false');
   try {
     await withQueryProgress(w.connection, plan.progress, { name: 'keyed state' }, () => refreshKeyedState(w, sql));
+    await plan.afterKeyedState?.();
+    crashPoint('after-keyed-state');
     if (!full) await runStep(w, sql, 'marts/affected_groups.sql');
     if (!full && plan.keysChanged === 0) return NO_CHANGE;
     return await withQueryProgress(w.connection, plan.progress, { name: 'metrics' }, () => recomputeMetrics(w, sql, full));

@@ -8,6 +8,7 @@ import { archiveLoadedFiles } from './archiveLoadedFiles.js';
 import { commitBatch } from './commitBatch.js';
 import { crashPoint } from './crashPoint.js';
 import { findArrivals, type Arrivals } from './findArrivals.js';
+import { undoInterruptedFirstBuild } from './firstBuild.js';
 import { latestLedgerEntries } from './ledger.js';
 import { readRunSql, type RunSql } from './readRunSql.js';
 import { recordTouched } from './recordTouched.js';
@@ -74,7 +75,9 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
   const started = performance.now();
   const startedAt = new Date();
   return withWarehouse(warehouseOptions(config, { onWait: options.onWait }), async (w) => {
-    const sql = await readRunSql(w, config, options.rebuild === true);
+    const sql = await readRunSql(w, config, options.rebuild === true); // migrates first
+    // A first build killed between its parts is undone before the ledger is read.
+    const undone = await undoInterruptedFirstBuild(w);
     const ledger = await latestLedgerEntries(w);
     const kind: BatchInput['kind'] = options.retract !== undefined ? 'retract' : options.rebuild ? 'rebuild' : 'run';
     const withdraw = options.retract !== undefined ? [retractWithdrawal(options.retract, config.dataDir, ledger)] : [];
@@ -82,6 +85,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
     const fresh = kind === 'run' && (await w.count('SELECT count(*) FROM pipeline_runs')) === 0;
     const arrivals = await findArrivals(config.dataDir, ledger, { scan: kind === 'run', fresh, settleMs: options.settleMs ?? 0 });
     const warnings = [...sql.warnings, ...arrivals.warnings];
+    if (undone) warnings.unshift('an interrupted first build was undone; this run loads its files again');
     const forceFull = options.rebuild === true || sql.rebuildReason !== undefined;
     const nothingToDo = arrivals.plan.newVersions.length === 0 && withdraw.length === 0 && !forceFull;
 

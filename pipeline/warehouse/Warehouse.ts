@@ -44,7 +44,9 @@ const PROFILE = process.env.PIPELINE_PROFILE === '1';
 
 function profile(sql: string, t0: number): void {
   const ms = performance.now() - t0;
-  if (ms >= 20) process.stderr.write(`[profile] ${ms.toFixed(0).padStart(6)} ms  ${sql.replace(/\s+/g, ' ').trim().slice(0, 110)}\n`);
+  // at: seconds since the process started (the gaps between lines are time outside DuckDB)
+  const at = (performance.now() / 1000).toFixed(1).padStart(6);
+  if (ms >= 20) process.stderr.write(`[profile] at ${at}s ${ms.toFixed(0).padStart(6)} ms  ${sql.replace(/\s+/g, ' ').trim().slice(0, 110)}\n`);
 }
 
 /** One open DuckDB warehouse file and the single connection the pipeline uses. */
@@ -176,6 +178,15 @@ export class Warehouse {
     } finally {
       this.abortedBy = undefined;
     }
+  }
+
+  /**
+   * Inside transaction(): commits the work so far and begins a new
+   * transaction (only for a first build, see pipeline/run/firstBuild.ts).
+   */
+  async commitPart(): Promise<void> {
+    await this.run('COMMIT');
+    await this.run('BEGIN TRANSACTION');
   }
 
   close(): void {
