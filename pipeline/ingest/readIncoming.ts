@@ -6,7 +6,8 @@ import { openParquet } from './openParquet.js';
 import { normalizeColumnName } from './normalizeColumnName.js';
 import type { PrivateReadDir } from './privateReadDir.js';
 import { readCsvHeader } from './readCsvHeader.js';
-import { scanCsvLines, type LongLine } from './scanCsvLines.js';
+import { takeCsvScan } from './prefetchCsvScan.js';
+import type { LongLine } from './scanCsvLines.js';
 
 /**
  * The longest line the CSV reader is given (DuckDB's default max_line_size,
@@ -72,7 +73,7 @@ export async function readIncoming(
 }
 
 async function openCsv(w: Warehouse, spec: DatasetSpec, absPath: string, readDir: PrivateReadDir): Promise<IncomingSource> {
-  const scan = await scanCsvLines(absPath, MAX_LINE_BYTES);
+  const scan = await takeCsvScan(absPath, MAX_LINE_BYTES);
   const longHeader = scan.longLines.find((l) => l.line === 1);
   if (longHeader) throw new Error(`the header line is ${longHeader.bytes} bytes, over the maximum line size of ${MAX_LINE_BYTES} bytes`);
   const columns = await readCsvHeader(absPath);

@@ -1,5 +1,5 @@
 import { DATASETS } from '../ingest/datasets.js';
-import { loadStagedFile } from '../ingest/ingestFile.js';
+import { addStagedColumns, loadStagedFile } from '../ingest/ingestFile.js';
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import type { FileReport, StagedVersion } from './applyBatch.js';
@@ -35,16 +35,23 @@ async function recordLedgerRow(w: Warehouse, v: StagedVersion, report: FileRepor
  * order, and each version gets its ledger row.
  */
 export async function loadStagedVersions(w: Warehouse, versions: StagedVersion[], runId: number, sql: SqlSnapshot): Promise<FileReport[]> {
-  const files: FileReport[] = [];
-  for (const v of versions) {
-    const report = fileReport(v);
-    if (v.outcome.status === 'loaded') {
-      const spec = DATASETS[v.file.dataset];
-      const target = { fileId: v.fileId, runId, path: v.file.path, absPath: v.file.absPath, spec, sql };
-      report.columnsAdded = await loadStagedFile(w, target, v.outcome);
-    }
-    await recordLedgerRow(w, v, report, runId);
-    files.push(report);
+  const reports = versions.map(fileReport);
+  // New columns first, for every file, then the rows (see addStagedColumns).
+  for (const [i, v] of versions.entries()) {
+    if (v.outcome.status === 'loaded') reports[i]!.columnsAdded = await addStagedColumns(w, DATASETS[v.file.dataset], v.outcome);
   }
-  return files;
+  // Raw rows carry their order in the file (_row): the insert need not keep it.
+  await w.run('SET preserve_insertion_order = false');
+  try {
+    for (const [i, v] of versions.entries()) {
+      if (v.outcome.status === 'loaded') {
+        const spec = DATASETS[v.file.dataset];
+        await loadStagedFile(w, { fileId: v.fileId, runId, path: v.file.path, absPath: v.file.absPath, spec, sql }, v.outcome);
+      }
+      await recordLedgerRow(w, v, reports[i]!, runId);
+    }
+  } finally {
+    await w.run('SET preserve_insertion_order = true');
+  }
+  return reports;
 }
