@@ -89,6 +89,9 @@ describe('crash safety: kill -9 at any point, then a new run gives the uninterru
       // the parts committed so far are marked as an unfinished first build
       expect(await crashed.query(`SELECT count(*) AS n FROM pipeline_settings WHERE key = 'first_build'`)).toEqual([{ n: 1 }]);
       expect((await crashed.query<{ n: number }>('SELECT count(*) AS n FROM raw_orders'))[0]!.n).toBe(3);
+      const status = cli(['status', '--json', '--no-export', '--data', crashed.dataDir, '--warehouse', crashed.warehousePath]);
+      expect(status.code, status.stderr).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ interrupted_first_build: 1, files: [], datasets: [] });
 
       const recovery = cli(['run', '--data', crashed.dataDir, '--warehouse', crashed.warehousePath]);
       expect(recovery.code, recovery.stderr).toBe(0);

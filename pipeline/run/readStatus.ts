@@ -1,5 +1,6 @@
 import { plainValue } from '../shell/formatRows.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
+import { interruptedFirstBuild } from './firstBuild.js';
 
 export interface StatusFile {
   path: string;
@@ -21,6 +22,8 @@ export interface StatusReport {
   result_rows: number;
   window: string | null;
   sql_files: { name: string; kind: string; checksum: string }[];
+  /** Run id of a first build killed between its parts (firstBuild.ts): its files are not loaded; the next run undoes and redoes it. */
+  interrupted_first_build: number | null;
 }
 
 function plainRows<T>(rows: Record<string, unknown>[]): T[] {
@@ -56,5 +59,10 @@ export async function readStatus(w: Warehouse, lastRuns = 10): Promise<StatusRep
   const sqlFiles = plainRows<StatusReport['sql_files'][number]>(
     await w.all('SELECT name, kind, checksum FROM pipeline_sql_files ORDER BY kind, name'),
   );
-  return { files, datasets, runs, version, result_rows: resultRows, window: win?.value ?? null, sql_files: sqlFiles };
+  const interrupted = (await interruptedFirstBuild(w)) ?? null;
+  if (interrupted !== null) {
+    // what the unfinished build recorded is undone by the next run: do not report it as loaded
+    return { files: [], datasets: [], runs, version, result_rows: resultRows, window: win?.value ?? null, sql_files: sqlFiles, interrupted_first_build: interrupted };
+  }
+  return { files, datasets, runs, version, result_rows: resultRows, window: win?.value ?? null, sql_files: sqlFiles, interrupted_first_build: null };
 }

@@ -28,6 +28,9 @@ export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
       }
       console.log(`warehouse ${config.warehousePath}`);
       console.log(`version ${s.version}, ${s.result_rows} ecommerce rows, window ${s.window ?? '(none yet)'}`);
+      if (s.interrupted_first_build !== null) {
+        console.log(`a first build (run #${s.interrupted_first_build}) was interrupted; nothing is loaded yet: the next run undoes it and loads the files again`);
+      }
       console.log(
         integrity.scanned
           ? `integrity: ok, every block of ${integrity.tables} tables read (${integrity.rows} rows, ${integrity.seconds.toFixed(2)}s)`
