@@ -80,8 +80,8 @@ describe('crash safety: kill -9 at any point, then a new run gives the uninterru
       const crashed = makeWorkspace(`crash-first-${point}`);
       spaces.push(reference, crashed);
       for (const ws of [reference, crashed]) writeBatch1(ws);
-      // a column only this build brings: the undo must drop it with the rows
-      for (const ws of [reference, crashed]) ws.write('Customers/b.json', '[{"Customer ID": 3, "Loyalty Tier": "gold"}]');
+      // a column only the killed build brings (the file is gone before the next run): the undo drops it
+      crashed.write('Customers/b.json', '[{"Customer ID": 3, "Loyalty Tier": "gold"}]');
       await reference.run();
 
       const child = await runChild(crashed, { PIPELINE_CRASH_AT: point });
@@ -93,9 +93,13 @@ describe('crash safety: kill -9 at any point, then a new run gives the uninterru
       expect(status.code, status.stderr).toBe(0);
       expect(JSON.parse(status.stdout)).toMatchObject({ interrupted_first_build: 1, files: [], datasets: [] });
 
+      const tier = `SELECT count(*) AS n FROM duckdb_columns() WHERE table_name = 'raw_customers' AND column_name = 'Loyalty_Tier'`;
+      expect(await crashed.query(tier)).toEqual([{ n: 1 }]);
+      fs.rmSync(path.join(crashed.dataDir, 'Customers/b.json'));
       const recovery = cli(['run', '--data', crashed.dataDir, '--warehouse', crashed.warehousePath]);
       expect(recovery.code, recovery.stderr).toBe(0);
       expect(recovery.stdout).toMatch(/an interrupted first build was undone/);
+      expect(await crashed.query(tier)).toEqual([{ n: 0 }]);
       expect(diffEcommerce(await readEcommerce(crashed.warehousePath), await readEcommerce(reference.warehousePath))).toEqual([]);
       expect(await crashed.query('SELECT count(*) AS n FROM raw_orders')).toEqual([{ n: 3 }]);
       expect(await crashed.query('SELECT run_id FROM pipeline_runs')).toEqual([{ run_id: 1 }]);

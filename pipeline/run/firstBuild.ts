@@ -78,12 +78,14 @@ export async function undoInterruptedFirstBuild(w: Warehouse): Promise<boolean> 
   const now = await rawColumns(w);
   await w.transaction(async () => {
     for (const table of PARTIAL_TABLES) await w.run(`DELETE FROM ${quotedIdentifier(table)}`);
-    await unmarkFirstBuild(w);
   });
-  // DuckDB does not drop a column in the transaction that deleted the table's rows.
+  // Separate transactions: DuckDB refuses to commit one that deletes a table's rows
+  // and drops one of its columns ("another transaction has altered this table").
   for (const [table, columns] of Object.entries(now)) {
     const kept = new Set(before[table] ?? columns);
     for (const c of columns) if (!kept.has(c)) await w.run(`ALTER TABLE ${quotedIdentifier(table)} DROP COLUMN ${quotedIdentifier(c)}`);
   }
+  // Last: killed before this, the next run repeats the undo (every step above can be repeated).
+  await unmarkFirstBuild(w);
   return true;
 }
