@@ -69,7 +69,8 @@ async function stageAndCommit(
 
 /**
  * The pipeline's main job: find new or changed files, load them, and bring the
- * keyed state and `ecommerce` up to date, all in one transaction.
+ * keyed state and `ecommerce` up to date, all in one transaction (a first build
+ * commits in parts and stays all-or-nothing: firstBuild.ts).
  */
 export async function runPipeline(config: PipelineConfig, options: RunOptions = {}): Promise<RunReport> {
   const started = performance.now();
