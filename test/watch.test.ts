@@ -33,6 +33,28 @@ describe('watch mode', () => {
     return ws;
   };
 
+  it('folds the write-ahead log a run kept into the warehouse once idle, after every batch', async () => {
+    const ws = workspace('watch-idle-checkpoint');
+    ws.write('Customers/c.json', '[{"Customer ID": 1}, {"Customer ID": 2}]');
+    ws.write('Orders/o1.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n`);
+    ws.write('Deliveries/d1.csv', 'Order ID,Distance(m)\n1,100\n2,200\n');
+    const wal = `${ws.warehousePath}.wal`;
+    const walBytes = () => (fs.existsSync(wal) ? fs.statSync(wal).size : 0);
+    const watch = startWatch(ws, ['--idle-checkpoint-ms', '300']);
+    watches.push(watch);
+    await watch.waitFor(/run #1 /);
+    await watch.waitFor(/idle: checkpoint folded the [\d.]+ MiB write-ahead log into the warehouse/);
+    expect(walBytes()).toBe(0);
+
+    // the next batch keeps a small WAL again; idle folds it again
+    ws.write('Orders/o2.csv', `${HEADER}\n2,2,2024-03-02 10:00:00,B,2,20\n`);
+    await watch.waitFor(/run #2 /);
+    await watch.waitFor(/idle: checkpoint folded[\s\S]*idle: checkpoint folded/);
+    expect(walBytes()).toBe(0);
+    expect(await watch.stop()).toBe(0);
+    expect(diffEcommerce(await readEcommerce(ws.warehousePath), await fromScratch(ws.dataDir, path.join(ws.root, 'scratch')))).toEqual([]);
+  });
+
   it('processes files present at start-up and every later drop exactly once (slow writer, rename into place, many at once)', async () => {
     const ws = workspace('watch-drops');
     ws.write('Customers/c.json', '[{"Customer ID": 1}, {"Customer ID": 2}]');

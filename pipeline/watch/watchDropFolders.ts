@@ -11,6 +11,7 @@ import { ignoredNameReason } from '../ingest/scanDropFolders.js';
 import type { ProgressReporter } from '../progress/ProgressReporter.js';
 import type { RunReport } from '../run/runPipeline.js';
 import { runThenExport, type RunThenExportReport } from '../run/runThenExport.js';
+import { checkpointKeptWal } from './checkpointKeptWal.js';
 
 export interface WatchOptions {
   export: boolean;
@@ -22,6 +23,8 @@ export interface WatchOptions {
   debounceMs?: number;
   /** Safety-net rescan of the drop folders (events can be lost under load). Default 5000 ms. */
   rescanMs?: number;
+  /** After this long without arrivals, fold the WAL a run kept into the warehouse (checkpointKeptWal). Default 3000 ms; 0: never. */
+  idleCheckpointMs?: number;
   log?: (line: string) => void;
   /** A progress reporter for each batch (e.g. terminalProgress showing only after ~2 s). */
   progress?: () => ProgressReporter;
@@ -44,13 +47,17 @@ export interface DropWatcher {
  * place from a hidden/.tmp/.part name, which the watcher ignores). A batch in
  * progress is never interrupted; arrivals meanwhile form the next batch. The
  * warehouse is open only during a batch, so `pipeline sql` can read it between
- * batches (and waits for a batch to finish).
+ * batches (and waits for a batch to finish). When idle (idleCheckpointMs without
+ * arrivals), the WAL a run kept is folded into the file, so readers and the next
+ * batch have nothing to replay.
  */
 export function watchDropFolders(config: PipelineConfig, options: WatchOptions): DropWatcher {
   const log = options.log ?? ((l: string) => console.log(l));
   const settleMs = options.settleMs ?? 250;
   const debounceMs = options.debounceMs ?? 100;
+  const idleCheckpointMs = options.idleCheckpointMs ?? 3000;
   let timer: NodeJS.Timeout | undefined;
+  let idleTimer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let pending = true;
   let stopping = false;
@@ -65,15 +72,40 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
     timer = setTimeout(() => void kick(), ms);
   };
 
+  // Idle: no arrivals for idleCheckpointMs after a batch. Runs like a batch
+  // (`running`), so an arrival meanwhile waits for it and becomes the next batch.
+  const scheduleIdleCheckpoint = () => {
+    if (idleTimer) clearTimeout(idleTimer);
+    if (stopping || idleCheckpointMs <= 0) return;
+    idleTimer = setTimeout(() => {
+      if (running || pending || stopping) return;
+      running = idleCheckpoint().finally(() => {
+        running = undefined;
+        if (pending) schedule(debounceMs);
+      });
+    }, idleCheckpointMs);
+  };
+
+  const idleCheckpoint = async (): Promise<void> => {
+    try {
+      const done = await checkpointKeptWal(config);
+      if (done) log(`idle: checkpoint folded the ${(done.walBytes / 2 ** 20).toFixed(1)} MiB write-ahead log into the warehouse (${done.seconds.toFixed(2)}s)`);
+    } catch (error) {
+      log(`idle checkpoint failed: ${maskSecrets((error as Error).message)}; the next run or idle moment tries again`);
+    }
+  };
+
   const kick = async (): Promise<void> => {
     if (running) {
       pending = true; // becomes the next batch; the running one is never interrupted
       return;
     }
     pending = false;
+    if (idleTimer) clearTimeout(idleTimer);
     running = batch().finally(() => {
       running = undefined;
       if (pending) schedule(debounceMs);
+      else scheduleIdleCheckpoint();
     });
     await running;
   };
@@ -165,6 +197,7 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
     async stop() {
       stopping = true;
       if (timer) clearTimeout(timer);
+      if (idleTimer) clearTimeout(idleTimer);
       clearInterval(rescan);
       await watcher.close();
       await ready.catch(() => undefined);

@@ -7,6 +7,7 @@ import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions
 interface WatchArgs extends GlobalArgs, ExportArgs {
   'settle-ms': number;
   'debounce-ms': number;
+  'idle-checkpoint-ms': number;
 }
 
 export const watchCommand: CommandModule<object, WatchArgs> = {
@@ -15,7 +16,12 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
   builder: (y) =>
     withExportOptions(withGlobalOptions(y))
       .option('settle-ms', { type: 'number', default: 250, describe: 'a file is read once unchanged for this long' })
-      .option('debounce-ms', { type: 'number', default: 100, describe: 'arrivals this close together form one batch' }) as never,
+      .option('debounce-ms', { type: 'number', default: 100, describe: 'arrivals this close together form one batch' })
+      .option('idle-checkpoint-ms', {
+        type: 'number',
+        default: 3000,
+        describe: 'after this long without arrivals, fold the write-ahead log a run kept into the warehouse file (0: never)',
+      }) as never,
   handler: async (args) => {
     const config = configFrom(args);
     const stamp = () => new Date().toISOString().slice(11, 23);
@@ -30,6 +36,7 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
       pgSchema: args['pg-schema'],
       settleMs: args['settle-ms'],
       debounceMs: args['debounce-ms'],
+      idleCheckpointMs: args['idle-checkpoint-ms'],
       log: (line) => console.log(`${stamp()} ${line}`),
       // One line per batch as always; progress bars only for a batch still running after ~2 s, on a terminal.
       progress: () => terminalProgress(process.stdout, { showAfterMs: 2000 }),
