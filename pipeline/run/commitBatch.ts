@@ -11,7 +11,7 @@ import { runAudits } from './runAudits.js';
 /**
  * The run's one transaction: ledger stat updates, the batch (applyBatch), the
  * audits (a failing one rolls everything back), the SQL checksums, COMMIT.
- * (A first build commits in three parts and is undone as a whole on failure:
+ * (A first build commits in parts and is undone as a whole on failure:
  * firstBuild.ts.)
  */
 export async function commitBatch(w: Warehouse, plan: BatchPlan, input: BatchInput, sqlFiles: SqlFile[]): Promise<BatchResult> {

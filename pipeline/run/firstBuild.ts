@@ -50,7 +50,8 @@ async function rawColumns(w: Warehouse): Promise<Record<string, string[]>> {
 
 /** Inside the first part's transaction: remember the raw tables' columns, mark the build as in progress. */
 export async function markFirstBuild(w: Warehouse, runId: number): Promise<void> {
-  const value = JSON.stringify({ runId, rawColumns: await rawColumns(w) });
+  const marker: FirstBuildMarker = { runId, rawColumns: await rawColumns(w) };
+  const value = JSON.stringify(marker);
   await w.run('DELETE FROM pipeline_settings WHERE key = $1', [FIRST_BUILD_MARKER]);
   await w.run('INSERT INTO pipeline_settings VALUES ($1, $2)', [FIRST_BUILD_MARKER, value]);
 }
@@ -60,10 +61,19 @@ export async function unmarkFirstBuild(w: Warehouse): Promise<void> {
   await w.run('DELETE FROM pipeline_settings WHERE key = $1', [FIRST_BUILD_MARKER]);
 }
 
+interface FirstBuildMarker {
+  runId: number;
+  rawColumns: Record<string, string[]>;
+}
+
+async function readMarker(w: Warehouse): Promise<FirstBuildMarker | undefined> {
+  const row = await w.one<{ value: string }>('SELECT value FROM pipeline_settings WHERE key = $1', [FIRST_BUILD_MARKER]);
+  return row === undefined ? undefined : (JSON.parse(row.value) as FirstBuildMarker);
+}
+
 /** The run id of a first build that was committed in part and not finished, if any. */
 export async function interruptedFirstBuild(w: Warehouse): Promise<number | undefined> {
-  const row = await w.one<{ value: string }>('SELECT value FROM pipeline_settings WHERE key = $1', [FIRST_BUILD_MARKER]);
-  return row === undefined ? undefined : (JSON.parse(row.value) as { runId: number }).runId;
+  return (await readMarker(w))?.runId;
 }
 
 /**
@@ -72,9 +82,9 @@ export async function interruptedFirstBuild(w: Warehouse): Promise<number | unde
  * columns it added, so the warehouse is as before it. Returns whether it did.
  */
 export async function undoInterruptedFirstBuild(w: Warehouse): Promise<boolean> {
-  const row = await w.one<{ value: string }>('SELECT value FROM pipeline_settings WHERE key = $1', [FIRST_BUILD_MARKER]);
-  if (row === undefined) return false;
-  const before = (JSON.parse(row.value) as { rawColumns: Record<string, string[]> }).rawColumns;
+  const marker = await readMarker(w);
+  if (marker === undefined) return false;
+  const before = marker.rawColumns;
   const now = await rawColumns(w);
   await w.transaction(async () => {
     for (const table of PARTIAL_TABLES) await w.run(`DELETE FROM ${quotedIdentifier(table)}`);

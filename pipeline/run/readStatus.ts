@@ -60,9 +60,10 @@ export async function readStatus(w: Warehouse, lastRuns = 10): Promise<StatusRep
     await w.all('SELECT name, kind, checksum FROM pipeline_sql_files ORDER BY kind, name'),
   );
   const interrupted = (await interruptedFirstBuild(w)) ?? null;
-  if (interrupted !== null) {
-    // what the unfinished build recorded is undone by the next run: do not report it as loaded
-    return { files: [], datasets: [], runs, version, result_rows: resultRows, window: win?.value ?? null, sql_files: sqlFiles, interrupted_first_build: interrupted };
-  }
-  return { files, datasets, runs, version, result_rows: resultRows, window: win?.value ?? null, sql_files: sqlFiles, interrupted_first_build: null };
+  // what an unfinished first build recorded is undone by the next run: not reported as loaded
+  const loaded = interrupted === null;
+  return {
+    files: loaded ? files : [], datasets: loaded ? datasets : [], runs, version, result_rows: resultRows,
+    window: win?.value ?? null, sql_files: sqlFiles, interrupted_first_build: interrupted,
+  };
 }

@@ -4,6 +4,7 @@ import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node
 import { PipelineError } from '../errors/PipelineError.js';
 import { corruptWarehouseError, isCorruptionMessage } from './corruptWarehouseError.js';
 import { knownCorruption, rememberCorruption } from './corruptionMarker.js';
+import { walBytes } from './walBytes.js';
 
 export interface WarehouseOptions {
   path: string;
@@ -197,13 +198,8 @@ export class Warehouse {
   /** Close after successful work: a small WAL is kept, no checkpoint at shutdown (KEEP_WAL_BELOW_BYTES). */
   async closeAfterWork(): Promise<void> {
     if (!this.readOnly && process.env.PIPELINE_CHECKPOINT_ON_CLOSE !== '1') {
-      let walBytes = 0;
-      try {
-        walBytes = fs.statSync(`${this.path}.wal`).size;
-      } catch {
-        walBytes = 0;
-      }
-      if (walBytes > 0 && walBytes < KEEP_WAL_BELOW_BYTES) await this.run('PRAGMA disable_checkpoint_on_shutdown');
+      const wal = walBytes(this.path);
+      if (wal > 0 && wal < KEEP_WAL_BELOW_BYTES) await this.run('PRAGMA disable_checkpoint_on_shutdown');
     }
     this.close();
   }

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import type { PipelineConfig } from '../config/loadConfig.js';
 import { PipelineError } from '../errors/PipelineError.js';
 import { withWarehouse } from '../warehouse/Warehouse.js';
+import { walBytes } from '../warehouse/walBytes.js';
 import { warehouseOptions } from '../warehouse/warehouseOptions.js';
 
 export interface KeptWalCheckpoint {
@@ -21,8 +21,8 @@ export interface KeptWalCheckpoint {
  * idle moment tries again; also undefined when there is no WAL.
  */
 export async function checkpointKeptWal(config: PipelineConfig): Promise<KeptWalCheckpoint | undefined> {
-  const walBytes = walSize(`${config.warehousePath}.wal`);
-  if (walBytes === 0) return undefined;
+  const wal = walBytes(config.warehousePath);
+  if (wal === 0) return undefined;
   const started = performance.now();
   try {
     await withWarehouse({ ...warehouseOptions(config), lockWaitMs: 0 }, (w) => w.run('CHECKPOINT'));
@@ -30,13 +30,5 @@ export async function checkpointKeptWal(config: PipelineConfig): Promise<KeptWal
     if (error instanceof PipelineError && error.code === 'WAREHOUSE_LOCKED') return undefined;
     throw error;
   }
-  return { walBytes, seconds: (performance.now() - started) / 1000 };
-}
-
-function walSize(walPath: string): number {
-  try {
-    return fs.statSync(walPath).size;
-  } catch {
-    return 0;
-  }
+  return { walBytes: wal, seconds: (performance.now() - started) / 1000 };
 }
