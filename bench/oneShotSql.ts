@@ -30,27 +30,7 @@ deliveries AS (
            arg_max(CAST(coalesce(*COLUMNS('^Distance')) AS DOUBLE), filename) AS distance
     FROM deliveries_raw GROUP BY 1
 ),
-customers AS (
-    SELECT DISTINCT "Customer ID" AS customer_id
-    FROM read_json('${d}/Customers/*', union_by_name = true, format = 'auto')
-)
-SELECT o.customer_id AS Customer_ID,
-       sum(o.total) AS Total_Order_Amount,
-       avg(o.total) AS Average_Order_Amount,
-       count(*) AS Order_Count,
-       CAST(max(o.total) AS FLOAT) AS Highest_Order_Amount,
-       CAST(min(o.total) AS FLOAT) AS Lowest_Order_Amount,
-       sum(o.quantity) AS Total_Quantity_Ordered,
-       avg(o.quantity) AS Average_Quantity_Per_Ordered,
-       sum(d.distance) AS Total_Delivery_Distance,
-       avg(d.distance) AS Average_Delivery_Distance,
-       count(DISTINCT o.sku) AS Distict_Products,
-       time_bucket(INTERVAL '${window}', o.order_time, TIMESTAMP '1970-01-01') AS start_timestamp,
-       time_bucket(INTERVAL '${window}', o.order_time, TIMESTAMP '1970-01-01') + INTERVAL '${window}' AS end_timestamp
-FROM (SELECT order_id, unnest(o) FROM orders) o
-JOIN deliveries d USING (order_id)
-JOIN customers c USING (customer_id)
-GROUP BY ALL`;
+${customersAndMetrics(d, window, '(SELECT order_id, unnest(o) FROM orders)')}`;
 }
 
 
@@ -75,7 +55,16 @@ deliveries AS (
            CAST(coalesce(*COLUMNS('^Distance')) AS DOUBLE) AS distance
     FROM read_csv('${d}/Deliveries/*.csv*', union_by_name = true, types = {'Order ID': 'VARCHAR'})
 ),
-customers AS (
+${customersAndMetrics(d, window, 'orders')}`;
+}
+
+/**
+ * What both variants share: the customers that exist, and the ten metrics per
+ * customer and window over `orders` (order_id, customer_id, order_time, sku,
+ * quantity, total) joined with `deliveries` (order_id, distance).
+ */
+function customersAndMetrics(d: string, window: string, orders: string): string {
+  return `customers AS (
     SELECT DISTINCT "Customer ID" AS customer_id
     FROM read_json('${d}/Customers/*', union_by_name = true, format = 'auto')
 )
@@ -92,7 +81,7 @@ SELECT o.customer_id AS Customer_ID,
        count(DISTINCT o.sku) AS Distict_Products,
        time_bucket(INTERVAL '${window}', o.order_time, TIMESTAMP '1970-01-01') AS start_timestamp,
        time_bucket(INTERVAL '${window}', o.order_time, TIMESTAMP '1970-01-01') + INTERVAL '${window}' AS end_timestamp
-FROM orders o
+FROM ${orders} o
 JOIN deliveries d USING (order_id)
 JOIN customers c USING (customer_id)
 GROUP BY ALL`;
