@@ -131,6 +131,22 @@ export interface ChildResult {
   [extra: string]: unknown;
 }
 
+/** What bench/childPipeline.ts prints: a RunReport's counters after one run. */
+export interface PipelineChild extends ChildResult {
+  changed: boolean;
+  strategy: string;
+  files: number;
+  filesSeen: number;
+  quarantined: string[];
+  rowsRead: number;
+  rowsRejected: number;
+  keysChanged: number;
+  groupsRecomputed: number;
+  groupsUpserted: number;
+  groupsDeleted: number;
+  resultRows: number;
+}
+
 export interface Measured<T extends ChildResult = ChildResult> {
   label: string;
   /** Parent-side wall time from spawn to exit: node start-up, DuckDB open, work, checkpoint, close. */

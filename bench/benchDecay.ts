@@ -36,22 +36,11 @@ import {
   runChild,
   table,
   writeJson,
-  type ChildResult,
   type Comparison,
   type Measured,
+  type PipelineChild,
 } from './benchCommon.js';
 import { makeDelta } from './makeDelta.js';
-
-interface PipelineChild extends ChildResult {
-  changed: boolean;
-  strategy: string;
-  rowsRead: number;
-  rowsRejected: number;
-  quarantined: string[];
-  keysChanged: number;
-  groupsUpserted: number;
-  resultRows: number;
-}
 
 const SIZE_TARGET = 1.5;
 const SLOWDOWN_TARGET = 1.25;

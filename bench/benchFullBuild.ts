@@ -30,11 +30,11 @@ import {
   runChild,
   table,
   writeJson,
-  type ChildResult,
   type Measured,
+  type PipelineChild,
 } from './benchCommon.js';
 
-type PipelineRun = Measured<ChildResult & { resultRows: number; rowsRead: number; strategy: string }>;
+type PipelineRun = Measured<PipelineChild>;
 
 /** BENCH_MEMORY_LIMITS=default,6GB: run the whole comparison once per memory limit (the scale check). */
 function memoryLimits(fallback: string | undefined): (string | undefined)[] {

@@ -32,26 +32,11 @@ import {
   runChild,
   table,
   writeJson,
-  type ChildResult,
   type Comparison,
   type Measured,
+  type PipelineChild,
 } from './benchCommon.js';
 import { makeDelta } from './makeDelta.js';
-
-interface PipelineChild extends ChildResult {
-  changed: boolean;
-  strategy: string;
-  files: number;
-  filesSeen: number;
-  quarantined: string[];
-  rowsRead: number;
-  rowsRejected: number;
-  keysChanged: number;
-  groupsRecomputed: number;
-  groupsUpserted: number;
-  groupsDeleted: number;
-  resultRows: number;
-}
 
 const INCR_TARGET_SHARE = 0.03;
 const SMALL_TARGET_SECONDS = 1;
