@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { generateDataset } from '../pipeline/generate/generateDataset.js';
+import type { RunReport } from '../pipeline/run/runReport.js';
 
 /** dist/bench/ at run time (the compiled child scripts live next to this file). */
 export const BENCH_DIST_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -132,19 +133,17 @@ export interface ChildResult {
 }
 
 /** What bench/childPipeline.ts prints: a RunReport's counters after one run. */
-export interface PipelineChild extends ChildResult {
-  changed: boolean;
-  strategy: string;
+export interface PipelineChild
+  extends ChildResult,
+    Pick<
+      RunReport,
+      | 'changed' | 'strategy' | 'filesSeen' | 'rowsRead' | 'rowsRejected' | 'keysChanged'
+      | 'groupsRecomputed' | 'groupsUpserted' | 'groupsDeleted' | 'resultRows'
+    > {
+  /** report.files.length */
   files: number;
-  filesSeen: number;
+  /** `<path>: <reason>` of each quarantined file */
   quarantined: string[];
-  rowsRead: number;
-  rowsRejected: number;
-  keysChanged: number;
-  groupsRecomputed: number;
-  groupsUpserted: number;
-  groupsDeleted: number;
-  resultRows: number;
 }
 
 export interface Measured<T extends ChildResult = ChildResult> {
