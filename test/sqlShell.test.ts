@@ -442,6 +442,15 @@ describe('Ctrl-C and Ctrl-D', () => {
     await s.feedLine('select 42 as answer;');
     expect(out.join('\n')).toMatch(/│ +42 │/);
     expect(err).toEqual(['interrupted']);
+    // Ctrl-C in a .read script stops the script: its later statements do not run.
+    const script = path.join(ws.root, 'long.sql');
+    fs.writeFileSync(script, 'select count(*) from range(10000000000000);\nselect 1 as after_the_interrupt;\n');
+    const reading = s.feedLine(`.read ${script}`);
+    await expect.poll(() => s.busy, { timeout: 10_000 }).toBe(true);
+    expect(s.interrupt()).toBe(true);
+    await reading;
+    expect(err).toEqual(['interrupted', 'interrupted']);
+    expect(out.join('\n')).not.toContain('after_the_interrupt');
   });
 
   it('the history file is the owner\'s alone (0600), also one an older version created 0644', async () => {
