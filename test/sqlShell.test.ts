@@ -196,7 +196,7 @@ describe('control characters from the data never reach the terminal raw', () => 
     expect(JSON.parse(json.stdout)).toEqual([{ [`name${OSC}`]: 'Jo\x1b]0;pwned\x07\x9b2J', plain: '\x7fx' }]);
   });
 
-  it('csv keeps the bytes exact in a pipe or file and escapes them on a terminal; .schema likewise', async () => {
+  it('csv keeps the bytes exact in a pipe or file and escapes them on a terminal; .schema likewise; .tables escapes; Tab does not offer such names', async () => {
     expect((await sqlAsync([EVIL, '--format', 'csv', ...W])).stdout).toContain('Jo\x1b]0;pwned\x07\x9b2J');
     const { s, out, err } = session({ mode: 'csv' }, { terminal: true });
     await s.feedLine(`${EVIL};`);
@@ -216,6 +216,18 @@ describe('control characters from the data never reach the terminal raw', () => 
     expect(screen.out.join('\n')).not.toMatch(raw);
     await screen.s.feedLine('.tables');
     expect(screen.out.at(-1)).toMatch(/ {2}t\\x1b\]0;pwned\\x07 +table/);
+    // Tab: readline prints candidates raw, so a name holding control characters is not offered.
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let seen = '';
+    output.on('data', (d: Buffer) => (seen += d.toString()));
+    const done = startShell(screen.s, { input, output, terminal: true, historyFile: path.join(ws.root, 'history-tab') });
+    input.write('select * from "t');
+    // readline lists the candidates at the second Tab in a row; Tab until it does.
+    await expect.poll(() => (input.write('\t'), seen), { timeout: 20_000, interval: 500 }).toContain('"tables"');
+    input.write('\x03.exit\r');
+    await done;
+    expect(seen).not.toContain(OSC);
   });
 
   it('a file name holding an OSC sequence prints escaped (pipeline_files in the shell, also on a pseudo-terminal)', async () => {
