@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ShellSession } from '../pipeline/shell/ShellSession.js';
+import { ShellSession, type ShellIO } from '../pipeline/shell/ShellSession.js';
 import { renderTable } from '../pipeline/shell/renderTable.js';
 import { shortestFloat32 } from '../pipeline/shell/shortestFloat32.js';
 import { splitStatements } from '../pipeline/shell/splitStatements.js';
@@ -25,8 +25,23 @@ function sqlWithStdin(input: string, args: string[] = []) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * The CLI's sql command without blocking the test worker (a chain of
+ * spawnSync calls on a busy machine starves vitest's own messages); `input`
+ * on stdin (a pipe: the script path).
+ */
+function sqlAsync(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, 'sql', ...args], { cwd: ROOT, env: { ...process.env, PIPELINE_EXPORT: '0', DATABASE_URL: '' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdin.end(input);
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
 /** A shell session on the test warehouse, its output collected. */
-function session(settings = {}) {
+function session(settings = {}, io: Partial<ShellIO> = {}) {
   const out: string[] = [];
   const err: string[] = [];
   const s = new ShellSession(
@@ -36,10 +51,55 @@ function session(settings = {}) {
       err: (t) => err.push(t),
       width: () => undefined,
       color: false,
+      ...io,
     },
     settings,
   );
   return { s, out, err };
+}
+
+/**
+ * `pipeline sql ARGS` on a real pseudo-terminal (util-linux `script`), HOME
+ * in the workspace. Each key is typed only once the shell shows what the test
+ * waits for: input written before readline switched the terminal to raw mode
+ * could be lost (a flaky hang), and a Ctrl-C then would be a signal, not a key.
+ */
+function ptyShell(args: string[]) {
+  const command = [process.execPath, CLI, 'sql', ...args].map((a) => JSON.stringify(a)).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], {
+    cwd: ROOT, env: { ...process.env, HOME: ws.root, PIPELINE_EXPORT: '0', DATABASE_URL: '' },
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const count = (text: string) => out.split(text).length - 1;
+  const waitFor = async (what: string, seen: () => boolean) => {
+    const end = Date.now() + 30_000;
+    while (!seen()) {
+      if (Date.now() > end || child.exitCode !== null) throw new Error(`no ${what}; output so far:\n${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return {
+    exited,
+    output: () => out,
+    type: (keys: string) => child.stdin.write(keys),
+    waitFor,
+    /** The n-th `sql> ` prompt (a new statement) has shown. */
+    prompt: (n: number) => waitFor(`prompt #${n}`, () => count('sql> ') >= n),
+    /** The n-th `...> ` prompt (a statement still open) has shown. */
+    continuation: (n: number) => waitFor(`continuation prompt #${n}`, () => count('...> ') >= n),
+    kill: () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** A copy of the test warehouse (data file, WAL) for statements that write. */
+function warehouseCopy(name: string): string {
+  const dir = path.join(ws.root, name);
+  fs.cpSync(path.dirname(ws.warehousePath), dir, { recursive: true });
+  return path.join(dir, path.basename(ws.warehousePath));
 }
 
 beforeAll(async () => {
@@ -98,11 +158,111 @@ describe('values print as DuckDB prints them', () => {
     expect(cli(['sql', 'select range as i from range(100)', '--format', 'csv', ...W]).stdout.trim().split('\n')).toHaveLength(101);
     expect(sqlWithStdin('.maxrows 3\nselect range as i from range(10);\n').stdout).toContain('… 7 more rows');
   });
+
+  it('--max-rows 0 prints all of a 200,000-row result (no stack overflow measuring the columns)', async () => {
+    const r = await sqlAsync([`select range as i, 'sku-' || range as sku from range(200000)`, '--max-rows', '0', ...W]);
+    expect(r.code, r.stderr.slice(0, 500)).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(200_000 + 5); // top rule, header, rule, rows, bottom rule, footer
+    expect(lines.at(-3)).toBe('│ 199999 │ sku-199999 │');
+    expect(lines.at(-1)).toBe('200000 rows');
+  });
+});
+
+describe('control characters from the data never reach the terminal raw', () => {
+  const OSC = '\x1b]0;pwned\x07'; // retitles the terminal
+  const EVIL = `select 'Jo' || chr(27) || ']0;pwned' || chr(7) || chr(155) || '2J' as "name${OSC}", chr(127) || 'x' as plain`;
+  const raw = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
+
+  it('table, markdown and line modes print them as \\x1b escapes, in cells and column names', async () => {
+    for (const format of ['table', 'markdown', 'line']) {
+      const r = await sqlAsync([EVIL, '--format', format, ...W]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout, format).not.toMatch(raw);
+      expect(r.stdout).toContain('Jo\\x1b]0;pwned\\x07\\x9b2J');
+      expect(r.stdout).toContain('name\\x1b]0;pwned\\x07');
+      expect(r.stdout).toContain('\\x7fx');
+    }
+  });
+
+  it('error messages are escaped; json escapes them the JSON way and reads back the same value', async () => {
+    const bad = await sqlAsync([`select error('bad' || chr(27) || '[2J' || chr(155))`, ...W]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).not.toMatch(raw);
+    expect(bad.stderr).toContain('bad\\x1b[2J\\x9b');
+    const json = await sqlAsync([EVIL, '--format', 'json', ...W]);
+    expect(json.stdout).not.toMatch(raw);
+    expect(JSON.parse(json.stdout)).toEqual([{ [`name${OSC}`]: 'Jo\x1b]0;pwned\x07\x9b2J', plain: '\x7fx' }]);
+  });
+
+  it('csv keeps the bytes exact in a pipe or file and escapes them on a terminal; .schema likewise; .tables escapes; Tab does not offer such names', async () => {
+    expect((await sqlAsync([EVIL, '--format', 'csv', ...W])).stdout).toContain('Jo\x1b]0;pwned\x07\x9b2J');
+    const { s, out, err } = session({ mode: 'csv' }, { terminal: true });
+    await s.feedLine(`${EVIL};`);
+    expect(err).toEqual([]);
+    expect(out.join('\n')).not.toMatch(raw);
+    expect(out.join('\n')).toContain('Jo\\x1b]0;pwned\\x07\\x9b2J');
+    await s.feedLine(`select 1 as "x${OSC}" from ecommerce where false;`);
+    expect(out.at(-1)).toBe('x\\x1b]0;pwned\\x07');
+    // .schema: a table whose name holds the sequence.
+    const copy = warehouseCopy('schema-warehouse');
+    const writable = <T>(work: (w: Warehouse) => Promise<T>) => withWarehouse({ path: copy }, work);
+    await writable((w) => w.run(`create table "t${OSC}" (i integer)`));
+    const screen = session({}, { withWarehouse: writable, terminal: true });
+    await screen.s.feedLine(`.schema t${OSC}`);
+    expect(screen.err).toEqual([]);
+    expect(screen.out.join('\n')).toContain('CREATE TABLE "t\\x1b]0;pwned\\x07"(i INTEGER);');
+    expect(screen.out.join('\n')).not.toMatch(raw);
+    await screen.s.feedLine('.tables');
+    expect(screen.out.at(-1)).toMatch(/ {2}t\\x1b\]0;pwned\\x07 +table/);
+    // Tab: readline prints candidates raw, so a name holding control characters is not offered.
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let seen = '';
+    output.on('data', (d: Buffer) => (seen += d.toString()));
+    const done = startShell(screen.s, { input, output, terminal: true, historyFile: path.join(ws.root, 'history-tab') });
+    input.write('select * from "t');
+    // readline lists the candidates at the second Tab in a row; Tab until it does.
+    await expect.poll(() => (input.write('\t'), seen), { timeout: 20_000, interval: 500 }).toContain('"tables"');
+    input.write('\x03.exit\r');
+    await done;
+    expect(seen).not.toContain(OSC);
+  });
+
+  it('a file name holding an OSC sequence prints escaped (pipeline_files in the shell, also on a pseudo-terminal)', async () => {
+    const evil = makeWorkspace('shell-evil');
+    try {
+      evil.write(`Orders/o${OSC}.csv`, `${ORDERS}\n1,1,2024-03-01 10:00:00,A,1,5\n`);
+      evil.write('Deliveries/d.csv', 'Order ID,Distance(m)\n1,5\n');
+      evil.write('Customers/c.json', '[{"Customer ID": 1}]');
+      await evil.run();
+      const piped = await sqlAsync([`select path from pipeline_files where path like '%pwned%'`, '--warehouse', evil.warehousePath]);
+      expect(piped.stdout).toContain('\\x1b]0;pwned\\x07.csv');
+      expect(piped.stdout).not.toMatch(raw);
+      const shell = ptyShell(['--warehouse', evil.warehousePath]);
+      try {
+        await shell.prompt(1);
+        shell.type('.mode csv\r');
+        await shell.prompt(2);
+        shell.type(`select path from pipeline_files where path like '%pwned%';\r`);
+        await shell.waitFor('the path', () => shell.output().includes('pwned\\x07.csv'));
+        await shell.prompt(3);
+        shell.type('.exit\r');
+        expect(await shell.exited).toBe(0);
+        expect(shell.output()).not.toContain(OSC);
+      } finally {
+        shell.kill();
+      }
+    } finally {
+      evil.cleanup();
+    }
+  });
 });
 
 describe('dot commands', () => {
-  it('.tables groups the tables (result, keyed state, raw, bookkeeping) with one line on each', () => {
-    const r = sqlWithStdin('.tables\n');
+  it('.tables groups the tables (result, keyed state, raw, bookkeeping) with one line on each', async () => {
+    const r = await sqlAsync(W, '.tables\n');
     expect(r.code, r.stderr).toBe(0);
     const out = r.stdout;
     expect(out.indexOf('result:')).toBeLessThan(out.indexOf('keyed state'));
@@ -111,6 +271,15 @@ describe('dot commands', () => {
     expect(out).toMatch(/ecommerce +the result: one row per \(Customer_ID, window\)/);
     expect(out).toMatch(/pipeline_rejects +every rejected row/);
     expect(out).toMatch(/current_orders +view: the whole current record/);
+    expect(out).toMatch(/pipeline_withdrawn_rows +rows of withdrawn \(superseded or retracted\) file versions/);
+    // Every table and view of the warehouse says what it holds, not just "table" or "view".
+    expect(out.split('\n').filter((l) => /^ {2}\S+ +(table|view)$/.test(l))).toEqual([]);
+  });
+
+  it('.mode line puts a blank line between records, also between the records of consecutive statements', async () => {
+    const r = await sqlAsync(W, '.mode line\nselect 1 as a, 22 as bb union all select 2, 33 order by a;\nselect 3 as a;\nselect 4 as a;\n');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(' a = 1\nbb = 22\n\n a = 2\nbb = 33\n\na = 3\n\na = 4\n');
   });
 
   it('.schema, .mode (csv, json, markdown, line), .timer; an unknown command gets a one-line hint and exit 1', () => {
@@ -203,29 +372,113 @@ describe('Tab completion', () => {
   // Each line is typed only once the shell shows its prompt: input written
   // before readline switched the terminal to raw mode could be lost (a flaky hang).
   it('the interactive shell on a real pseudo-terminal: prompt, dot command, query, .exit', async () => {
-    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} sql --warehouse ${JSON.stringify(ws.warehousePath)}`;
-    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { ...process.env, HOME: ws.root } });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const prompts = () => (out.match(/sql> /g) ?? []).length;
-    const waitForPrompt = async (n: number) => {
-      const end = Date.now() + 30_000;
-      while (prompts() < n) {
-        if (Date.now() > end || child.exitCode !== null) throw new Error(`no prompt #${n}; output so far:\n${out}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
+    const shell = ptyShell(['--warehouse', ws.warehousePath]);
     try {
       const lines = ['.mode csv', 'select 6 * 7 as answer;', '.exit'];
       for (const [i, line] of lines.entries()) {
-        await waitForPrompt(i + 1);
-        child.stdin.write(`${line}\n`);
+        await shell.prompt(i + 1);
+        shell.type(`${line}\n`);
       }
-      expect(await exited).toBe(0);
-      expect(out).toMatch(/answer\r?\n42/);
+      expect(await shell.exited).toBe(0);
+      expect(shell.output()).toMatch(/answer\r?\n42/);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      shell.kill();
+    }
+  });
+});
+
+describe('Ctrl-C and Ctrl-D', () => {
+  it('Ctrl-C drops the statement being typed and the shell stays; Ctrl-D leaves without running an unfinished one (sql --write)', async () => {
+    const copy = warehouseCopy('ctrl-c-warehouse');
+    const count = async () =>
+      withWarehouse({ path: copy, readOnly: true }, async (w) => Number((await w.one<{ n: bigint }>('select count(*) as n from ecommerce_state'))!.n));
+    const before = await count();
+    expect(before).toBeGreaterThan(0);
+    const shell = ptyShell(['--write', '--warehouse', copy]);
+    try {
+      await shell.prompt(1);
+      shell.type('delete from ecommerce_state'); // no ; and no Enter
+      await shell.waitFor('echo of the typed statement', () => shell.output().includes('delete from ecommerce_state'));
+      shell.type('\x03'); // Ctrl-C
+      await shell.prompt(2);
+      shell.type('select count(*) as n from ecommerce_state;\r');
+      await shell.waitFor('the count', () => new RegExp(`│ +${before} │`).test(shell.output()));
+      await shell.prompt(3);
+      // An open statement on two lines, then Ctrl-D on the empty third line.
+      shell.type('delete\r');
+      await shell.continuation(1);
+      shell.type('from ecommerce_state\r');
+      await shell.continuation(2);
+      shell.type('\x04'); // Ctrl-D
+      expect(await shell.exited).toBe(0);
+      expect(shell.output()).toContain('(unfinished statement discarded)');
+    } finally {
+      shell.kill();
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it('Ctrl-C interrupts a running statement: "interrupted", and the next statement answers', async () => {
+    const shell = ptyShell(['--warehouse', ws.warehousePath]);
+    try {
+      await shell.prompt(1);
+      // Days of work for DuckDB: only an interrupt ends it.
+      shell.type('select count(*) as n from range(10000000000000);\r');
+      await shell.waitFor('echo of the statement', () => shell.output().includes('range(10000000000000);'));
+      // Let it start (not an assertion: a Ctrl-C that comes sooner drops the line before it runs, with the same result).
+      await new Promise((r) => setTimeout(r, 1000));
+      shell.type('\x03');
+      await shell.waitFor('"interrupted"', () => shell.output().includes('interrupted'));
+      await shell.prompt(2);
+      shell.type('select 6 * 7 as answer;\r');
+      await shell.waitFor('the answer', () => /│ +42 │/.test(shell.output()));
+      await shell.prompt(3);
+      shell.type('.exit\r');
+      expect(await shell.exited).toBe(0);
+    } finally {
+      shell.kill();
+    }
+  });
+
+  it('interrupt() stops the running statement, prints no partial result, and the session stays usable', async () => {
+    const { s, out, err } = session();
+    // A stream of a billion rows: DuckDB ends an interrupted stream early, without an error.
+    const running = s.feedLine('select range as i from range(1000000000);');
+    await expect.poll(() => s.busy, { timeout: 10_000 }).toBe(true);
+    await new Promise((r) => setTimeout(r, 500)); // let rows flow (not an assertion)
+    expect(s.interrupt()).toBe(true);
+    expect(await running).toBe(true);
+    expect(err).toEqual(['interrupted']);
+    expect(out).toEqual([]);
+    expect(s.busy).toBe(false);
+    await s.feedLine('select 42 as answer;');
+    expect(out.join('\n')).toMatch(/│ +42 │/);
+    expect(err).toEqual(['interrupted']);
+    // Ctrl-C in a .read script stops the script: its later statements do not run.
+    const script = path.join(ws.root, 'long.sql');
+    fs.writeFileSync(script, 'select count(*) from range(10000000000000);\nselect 1 as after_the_interrupt;\n');
+    const reading = s.feedLine(`.read ${script}`);
+    await expect.poll(() => s.busy, { timeout: 10_000 }).toBe(true);
+    expect(s.interrupt()).toBe(true);
+    await reading;
+    expect(err).toEqual(['interrupted', 'interrupted']);
+    expect(out.join('\n')).not.toContain('after_the_interrupt');
+  });
+
+  it('the history file is the owner\'s alone (0600), also one an older version created 0644', async () => {
+    const fresh = path.join(ws.root, 'history-fresh');
+    const old = path.join(ws.root, 'history-old');
+    fs.writeFileSync(old, 'select 0;\n', { mode: 0o644 });
+    fs.chmodSync(old, 0o644);
+    for (const historyFile of [fresh, old]) {
+      const { s } = session();
+      const input = new PassThrough();
+      const done = startShell(s, { input, output: new PassThrough(), terminal: true, historyFile });
+      input.write('select 1;\r');
+      await expect.poll(() => fs.existsSync(historyFile) && fs.readFileSync(historyFile, 'utf8').includes('select 1;'), { timeout: 10_000 }).toBe(true);
+      input.write('.exit\r');
+      await done;
+      expect((fs.statSync(historyFile).mode & 0o777).toString(8)).toBe('600');
     }
   });
 });

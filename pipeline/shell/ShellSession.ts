@@ -1,13 +1,16 @@
-import { PipelineError } from '../errors/PipelineError.js';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { terminalSafe } from '../cli/terminalSafe.js';
+import { PipelineError } from '../errors/PipelineError.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import { completeSql } from './completeSql.js';
 import { DOT_COMMAND_HELP } from './dotCommandHelp.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './formatRows.js';
 import { isBlankSql } from './isBlankSql.js';
 import { readResult } from './readResult.js';
-import { renderResult } from './renderResult.js';
+import { renderResult, type RenderOptions } from './renderResult.js';
+import type { ResultSet } from './ResultSet.js';
 import { renderTableList } from './renderTableList.js';
 import { splitStatements } from './splitStatements.js';
 
@@ -26,6 +29,12 @@ export interface ShellIO {
   width(): number | undefined;
   /** Dim NULLs on the screen. */
   color: boolean;
+  /**
+   * The screen is a terminal: csv results and .schema print there with
+   * control characters escaped (terminalSafe); files and pipes get them exact.
+   * Table, markdown and line modes and error messages always escape them.
+   */
+  terminal?: boolean;
 }
 
 export interface ShellSettings {
@@ -39,6 +48,12 @@ export interface ShellSettings {
 export const DEFAULT_MAX_ROWS = 40;
 const MODE_ALIASES: Record<string, OutputFormat> = { duckbox: 'table', box: 'table', md: 'markdown' };
 const MAX_READ_DEPTH = 16;
+
+/** The statement running now: its connection (once open), and whether Ctrl-C interrupted it. */
+interface Running {
+  connection?: DuckDBConnection;
+  interrupted: boolean;
+}
 
 const TABLES_SQL = `
   SELECT table_name AS name, 'table' AS kind FROM duckdb_tables() WHERE NOT internal AND database_name = current_database()
@@ -66,6 +81,11 @@ export class ShellSession {
   private buffer = '';
   private outputFile: { fd: number; once: boolean } | undefined;
   private depth = 0;
+  private running: Running | undefined;
+  /** Ctrl-C came: the statements still to run from this line (or .read file) are skipped. */
+  private cancelled = false;
+  /** Where the last result printed was `.mode line` records (a blank line then separates the next ones). */
+  private lastRecordsTo: number | 'screen' | undefined;
 
   constructor(
     private readonly io: ShellIO,
@@ -79,8 +99,36 @@ export class ShellSession {
     return this.buffer !== '';
   }
 
+  /** A statement is running (or waiting for the warehouse). */
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  /**
+   * Ctrl-C while statements run: DuckDB interrupts the running statement
+   * (its changes roll back; the shell prints "interrupted"), and the rest of
+   * the line or .read file is skipped. False when no statement was running.
+   */
+  interrupt(): boolean {
+    this.cancelled = true;
+    this.buffer = '';
+    const run = this.running;
+    if (!run) return false;
+    run.interrupted = true;
+    run.connection?.interrupt();
+    return true;
+  }
+
+  /** Ctrl-C at the prompt, Ctrl-D: the unfinished statement is dropped, never run. True if there was one. */
+  discard(): boolean {
+    const had = this.buffer !== '';
+    this.buffer = '';
+    return had;
+  }
+
   /** One line of input; false when it asks to leave (.exit, .quit, \q). */
   async feedLine(line: string): Promise<boolean> {
+    if (this.depth === 0) this.cancelled = false;
     const trimmed = line.trim();
     if (this.buffer === '' && (trimmed.startsWith('.') || trimmed === '\\q')) {
       if (['.exit', '.quit', '\\q'].includes(trimmed)) return false;
@@ -90,11 +138,18 @@ export class ShellSession {
     if (this.buffer === '' && trimmed === '') return true;
     const { statements, rest } = splitStatements(`${this.buffer}${line}\n`);
     this.buffer = rest;
-    for (const s of statements) await this.runStatement(s);
+    for (const s of statements) {
+      if (this.cancelled) break;
+      await this.runStatement(s);
+    }
+    if (this.cancelled) this.buffer = '';
     return true;
   }
 
-  /** End of input: a last statement without `;` still runs (as in the DuckDB CLI and psql -f). */
+  /**
+   * End of a script: a last statement without `;` still runs (as in the
+   * DuckDB CLI and psql -f). The interactive shell discards it first (Ctrl-D).
+   */
   async finish(): Promise<void> {
     const rest = this.buffer;
     this.buffer = '';
@@ -124,14 +179,21 @@ export class ShellSession {
     }
   }
 
+  /** An error, with control characters from the data or DuckDB's message escaped. */
   private fail(message: string): void {
     this.failed = true;
-    this.io.err(`error: ${message}`);
+    this.io.err(terminalSafe(`error: ${message}`));
+  }
+
+  /** Results go to a terminal (not a .output/.once file, not a pipe). */
+  private get toTerminal(): boolean {
+    return this.outputFile === undefined && this.io.terminal === true;
   }
 
   /** Result text goes to the .output/.once file when one is set, else to the screen. */
   private emit(text: string): void {
     if (text === '') return;
+    this.lastRecordsTo = undefined;
     if (this.outputFile) fs.writeSync(this.outputFile.fd, `${text}\n`);
     else this.io.out(text);
   }
@@ -139,6 +201,7 @@ export class ShellSession {
   private closeOutput(): void {
     if (this.outputFile) fs.closeSync(this.outputFile.fd);
     this.outputFile = undefined;
+    this.lastRecordsTo = undefined;
   }
 
   private async runStatement(sql: string): Promise<void> {
@@ -146,22 +209,55 @@ export class ShellSession {
     const started = performance.now();
     const { mode, maxRows } = this.settings;
     const toFile = this.outputFile !== undefined;
+    const run: Running = { interrupted: false };
+    this.running = run;
     try {
-      const result = await this.io.withWarehouse((w) =>
-        readResult(w.connection, sql, { keepRows: mode === 'table' && maxRows > 0 ? maxRows : undefined, json: mode === 'json' }),
-      );
-      this.emit(renderResult(result, { mode, width: toFile ? undefined : this.io.width(), color: !toFile && this.io.color }));
+      const result = await this.io.withWarehouse(async (w) => {
+        if (run.interrupted) return undefined; // Ctrl-C while the warehouse was opening (or busy)
+        run.connection = w.connection;
+        try {
+          return await readResult(w.connection, sql, {
+            keepRows: mode === 'table' && maxRows > 0 ? maxRows : undefined,
+            json: mode === 'json',
+            stopped: () => run.interrupted,
+          });
+        } finally {
+          run.connection = undefined; // the warehouse closes next: nothing left to interrupt
+        }
+      });
+      // An interrupted stream can end early without an error: its rows are not the result.
+      if (run.interrupted || result === undefined) throw new Error('interrupted');
+      this.emitResult(result, { mode, width: toFile ? undefined : this.io.width(), color: !toFile && this.io.color, terminal: this.toTerminal });
     } catch (error) {
       // The streaming API wraps parse errors; DuckDB's own message is what a CLI user knows.
       // The pipeline's own errors (a busy or corrupt warehouse) keep their machine-readable code.
       const message = (error as Error).message.replace(/^Failed to extract statements: /, '');
-      if (error instanceof PipelineError) {
+      if (run.interrupted) {
         this.failed = true;
-        this.io.err(`error [${error.code}]: ${message}`);
+        this.io.err('interrupted');
+      } else if (error instanceof PipelineError) {
+        this.failed = true;
+        this.io.err(terminalSafe(`error [${error.code}]: ${message}`));
       } else this.fail(message);
+    } finally {
+      this.running = undefined;
     }
     if (this.outputFile?.once) this.closeOutput();
     if (this.settings.timer) this.io.out(`Run Time (s): real ${((performance.now() - started) / 1000).toFixed(3)}`);
+  }
+
+  /**
+   * A result to the screen or file. `.mode line` records of one statement are
+   * separated by a blank line, and so are those of consecutive statements:
+   * two one-row results would otherwise read as one record.
+   */
+  private emitResult(result: ResultSet, options: RenderOptions): void {
+    const text = renderResult(result, options);
+    const to = this.outputFile?.fd ?? 'screen';
+    const records = options.mode === 'line' && text !== '';
+    const after = records && this.lastRecordsTo === to;
+    this.emit(after ? `\n${text}` : text);
+    if (records) this.lastRecordsTo = to;
   }
 
   private async dotCommand(line: string): Promise<void> {
@@ -183,7 +279,10 @@ export class ShellSession {
         try {
           const rows = await this.io.withWarehouse((w) => w.all<{ name: string; sql: string }>(SCHEMA_SQL, [arg === '' ? null : arg]));
           if (rows.length === 0 && arg !== '') this.fail(`no table or view named ${arg}`);
-          else this.emit(rows.map((r) => r.sql.trim()).join('\n'));
+          else {
+            const text = rows.map((r) => r.sql.trim()).join('\n');
+            this.emit(this.toTerminal ? terminalSafe(text) : text);
+          }
         } catch (error) {
           this.fail((error as Error).message);
         }
@@ -239,10 +338,10 @@ export class ShellSession {
     this.buffer = '';
     this.depth++;
     try {
-      for (const line of text.split(/\r?\n/)) if (!(await this.feedLine(line))) break;
+      for (const line of text.split(/\r?\n/)) if (this.cancelled || !(await this.feedLine(line))) break;
       const rest = this.buffer;
       this.buffer = '';
-      if (!isBlankSql(rest)) await this.runStatement(rest.trim());
+      if (!isBlankSql(rest) && !this.cancelled) await this.runStatement(rest.trim());
     } finally {
       this.depth--;
       this.buffer = outer;

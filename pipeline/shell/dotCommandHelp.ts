@@ -8,4 +8,5 @@ export const DOT_COMMAND_HELP = `.tables                 tables and views, group
 .once FILE              the next result goes to FILE
 .read FILE              run the statements and dot commands in FILE
 .help                   this list
-.exit, .quit, \\q        leave (or Ctrl-D)`;
+.exit, .quit, \\q        leave (or Ctrl-D on an empty line; an unfinished statement is not run)
+Ctrl-C                  drop what is typed, or interrupt the running statement`;

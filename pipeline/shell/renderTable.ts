@@ -1,4 +1,4 @@
-import { cellText, clip, textWidth } from './cellText.js';
+import { cellText, clip, maxWidth, oneLine, textWidth } from './cellText.js';
 import { isNumberType } from './ResultSet.js';
 
 export interface TableInput {
@@ -43,13 +43,15 @@ function fitColumns(widths: number[], width: number | undefined): number[] {
  * A result as a box table, the way the DuckDB CLI draws it: numbers
  * right-aligned, NULL distinct from the string 'NULL' (dimmed on a colour
  * terminal), columns beyond the terminal width hidden with a note, rows beyond
- * the shown ones noted as "… N more rows". Pure: text in, text out.
+ * the shown ones noted as "… N more rows", cells and column names on one line
+ * with control characters escaped (oneLine). Pure: text in, text out.
  */
 export function renderTable(input: TableInput): string {
-  const { columns, types } = input;
+  const { types } = input;
+  const columns = input.columns.map(oneLine);
   const cells = input.rows.map((r) => r.map(cellText));
   const cap = input.width === undefined ? Infinity : Math.min(MAX_CELL, Math.max(8, input.width - 8));
-  const natural = columns.map((c, i) => Math.min(cap, Math.max(textWidth(c), ...cells.map((r) => textWidth(r[i]!)))));
+  const natural = columns.map((c, i) => Math.min(cap, Math.max(textWidth(c), maxWidth(cells.map((r) => r[i]!)))));
   let shown = fitColumns(natural, input.width);
   const widths = [...natural];
   if (shown.length === 0) {

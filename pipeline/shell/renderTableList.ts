@@ -1,4 +1,4 @@
-import { clip, textWidth } from './cellText.js';
+import { clip, maxWidth, oneLine, textWidth } from './cellText.js';
 
 /** The warehouse's tables by what they are for (README, "Tables you can query"). */
 const GROUPS: { title: string; match: RegExp }[] = [
@@ -25,13 +25,15 @@ const DESCRIPTIONS: Record<string, string> = {
   pipeline_rejects: 'every rejected row: file, line, column, reason, the record',
   pipeline_runs: 'every run: kind, strategy, files, rows, keys changed, groups changed',
   pipeline_sql_files: 'checksums of the SQL files the warehouse was built with',
-  pipeline_settings: 'settings the warehouse was built with (window size)',
+  pipeline_settings: 'settings the warehouse was built with (window size) and its id',
+  pipeline_withdrawn_rows: 'rows of withdrawn (superseded or retracted) file versions: dataset, key, file, line, run',
 };
 
 /** `.tables`: the tables and views grouped (result, keyed state, raw, bookkeeping, other), each with one line on what it holds. */
 export function renderTableList(tables: { name: string; kind: 'table' | 'view' }[], width?: number): string {
-  const sorted = [...tables].sort((a, b) => a.name.localeCompare(b.name));
-  const nameWidth = Math.max(0, ...sorted.map((t) => textWidth(t.name)));
+  // A name is printed on one line with its control characters escaped (a table created with ESC in its name).
+  const sorted = tables.map((t) => ({ ...t, name: oneLine(t.name) })).sort((a, b) => a.name.localeCompare(b.name));
+  const nameWidth = maxWidth(sorted.map((t) => t.name));
   const used = new Set<string>();
   const out: string[] = [];
   const groups = [...GROUPS, { title: 'other', match: /(?:)/ }];
@@ -42,8 +44,8 @@ export function renderTableList(tables: { name: string; kind: 'table' | 'view' }
     out.push(`${g.title}:`);
     for (const t of members) {
       used.add(t.name);
-      const about = DESCRIPTIONS[t.name] ?? (t.kind === 'view' ? 'view' : 'table');
-      const line = `  ${t.name.padEnd(nameWidth)}  ${about}`;
+      const about = Object.hasOwn(DESCRIPTIONS, t.name) ? DESCRIPTIONS[t.name]! : t.kind === 'view' ? 'view' : 'table';
+      const line = `  ${t.name}${' '.repeat(nameWidth - textWidth(t.name))}  ${about}`;
       out.push(width === undefined ? line : clip(line, width));
     }
   }

@@ -55,8 +55,10 @@ export const sqlCommand: CommandModule<object, SqlArgs> = {
           out: (text) => console.log(text),
           err: (text) => console.error(text),
           // Cut to the terminal's width only on a terminal: pipes and CI get every column.
-          width: () => (process.stdout.isTTY ? process.stdout.columns : undefined),
+          // A terminal that reports no size (0 columns, e.g. under `script`) is not cut either.
+          width: () => (process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined),
           color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+          terminal: process.stdout.isTTY === true,
         },
         { mode: args.format, maxRows: args['max-rows'] },
       );
@@ -76,7 +78,7 @@ export const sqlCommand: CommandModule<object, SqlArgs> = {
           input: process.stdin,
           output: process.stdout,
           terminal,
-          banner: `warehouse ${config.warehousePath}; end statements with ; (.help for commands, .exit or Ctrl-D to quit)`,
+          banner: `warehouse ${config.warehousePath}; end statements with ; (.help for commands, Ctrl-C cancels, .exit or Ctrl-D to quit)`,
         });
         if (terminal) return; // an interactive session's typos are not its exit code
       }
