@@ -5,6 +5,8 @@ import path from 'node:path';
 import { quotedString } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EMPTY_PARTITION, PARQUET_SNAPSHOTS_KEPT } from '../pipeline/export/exportParquet.js';
+import { withParquetLock } from '../pipeline/export/parquetLock.js';
+import { PipelineError } from '../pipeline/errors/PipelineError.js';
 import { ECOMMERCE_COLUMNS } from '../pipeline/contract/ecommerceColumns.js';
 import { readEcommerce } from './support/compareRuns.js';
 import { CLI, ROOT, cli, diffEcommerce, makeWorkspace, type Workspace } from './support/fixtures.js';
@@ -282,5 +284,62 @@ describe('Parquet export', () => {
     const byHand = JSON.parse(cli(exportArgs(lake, ws)).stdout);
     expect(byHand).toMatchObject({ mode: 'incremental', rows: 6, partitions: 2, written: ['2023-03'] });
     expect(diffEcommerce(await readSnapshot(lake), await readEcommerce(ws.warehousePath))).toEqual([]);
+  });
+
+  it('what a killed export left (its unfinished folder in the records, its lock) is cleaned up by the next export, by name', async () => {
+    ws = makeWorkspace('pq-killed');
+    writeMonths(ws, 2, 2, 1);
+    await ws.run();
+    const lake = path.join(ws.root, 'lake');
+    expect(cli(exportArgs(lake, ws)).code).toBe(0);
+    const recordsFile = path.join(lake, '.ecommerce-exports.json');
+    const records = JSON.parse(fs.readFileSync(recordsFile, 'utf8'));
+    const current = fs.readlinkSync(path.join(lake, 'ecommerce'));
+    // killed before its swap: a half-written folder; killed after its swap: the folder the link names, still pending
+    const unfinished = '.ecommerce-v1-99999-0badf00d';
+    fs.mkdirSync(path.join(lake, unfinished, 'window_month=2023-01'), { recursive: true });
+    fs.writeFileSync(path.join(lake, unfinished, 'window_month=2023-01', 'data_0.parquet'), 'half');
+    fs.writeFileSync(recordsFile, JSON.stringify({ snapshots: [], pending: [unfinished, current, '../outside'] }));
+    fs.mkdirSync(path.join(ws.root, 'outside'));
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    fs.writeFileSync(path.join(lake, '.ecommerce.lock'), JSON.stringify({ pid: gone, start: null, host: os.hostname(), since: 'then' }));
+
+    const r = cli(exportArgs(lake, ws));
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ mode: 'incremental', written: [] });
+    expect(fs.existsSync(path.join(lake, unfinished))).toBe(false);
+    expect(fs.existsSync(path.join(lake, current))).toBe(true);
+    expect(fs.existsSync(path.join(ws.root, 'outside'))).toBe(true);
+    const after = JSON.parse(fs.readFileSync(recordsFile, 'utf8'));
+    expect(after).toEqual({ snapshots: [current, fs.readlinkSync(path.join(lake, 'ecommerce'))], pending: [] });
+    expect(records.snapshots).toEqual([current]);
+    expect(diffEcommerce(await readSnapshot(lake), await readEcommerce(ws.warehousePath))).toEqual([]);
+  });
+
+  it('the folder lock: holders take turns, a stale lock is taken over, a live one held too long is WAREHOUSE_LOCKED', async () => {
+    ws = makeWorkspace('pq-lock');
+    const lock = path.join(ws.root, '.ecommerce.lock');
+    let inside = 0;
+    let most = 0;
+    const hold = () =>
+      withParquetLock(lock, { waitMs: 60_000 }, async () => {
+        most = Math.max(most, ++inside);
+        await new Promise((r) => setTimeout(r, 20));
+        inside--;
+      });
+    await Promise.all([hold(), hold(), hold(), hold()]);
+    expect(most).toBe(1);
+    expect(fs.existsSync(lock)).toBe(false);
+
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    fs.writeFileSync(lock, JSON.stringify({ pid: gone, start: null, host: os.hostname(), since: 'then' }));
+    expect(await withParquetLock(lock, { waitMs: 0 }, async () => 'ran')).toBe('ran');
+
+    // a live process (this test's parent) holds it: waiting 0 s fails with the holder named
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.ppid, start: null, host: os.hostname(), since: 'now' }));
+    const error = await withParquetLock(lock, { waitMs: 0 }, async () => 'ran').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PipelineError);
+    expect(error).toMatchObject({ code: 'WAREHOUSE_LOCKED', message: expect.stringContaining(`pid ${process.ppid}`) });
+    expect(fs.readFileSync(lock, 'utf8')).toContain(`"pid":${process.ppid}`);
   });
 });

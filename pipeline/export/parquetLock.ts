@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { PipelineError } from '../errors/PipelineError.js';
@@ -9,6 +10,8 @@ interface LockOwner {
   start: string | null;
   host: string;
   since: string;
+  /** Tells two holders in one process apart (release removes only its own lock). */
+  token?: string;
 }
 
 /** The process's start time (field 22 of /proc/<pid>/stat), or null where there is no /proc. */
@@ -53,7 +56,7 @@ export interface ParquetLockOptions {
  * another program) is stale and taken over.
  */
 export async function withParquetLock<T>(lock: string, options: ParquetLockOptions, work: () => Promise<T>): Promise<T> {
-  const me: LockOwner = { pid: process.pid, start: processStart(process.pid), host: os.hostname(), since: new Date().toISOString() };
+  const me: LockOwner = { pid: process.pid, start: processStart(process.pid), host: os.hostname(), since: new Date().toISOString(), token: crypto.randomBytes(6).toString('hex') };
   const mine = `${JSON.stringify(me)}\n`;
   await acquire(lock, mine, options);
   try {
@@ -69,7 +72,7 @@ export async function withParquetLock<T>(lock: string, options: ParquetLockOptio
 
 async function acquire(lock: string, mine: string, options: ParquetLockOptions): Promise<void> {
   const deadline = Date.now() + options.waitMs;
-  const tmp = `${lock}.${process.pid}`;
+  const tmp = `${lock}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
   fs.writeFileSync(tmp, mine);
   let told = false;
   try {
@@ -137,7 +140,7 @@ function emptyForLong(lock: string): boolean {
  * over in between), it is put back.
  */
 function breakStale(lock: string, seen: string): void {
-  const aside = `${lock}.stale.${process.pid}`;
+  const aside = `${lock}.stale.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
   try {
     fs.renameSync(lock, aside);
   } catch {
