@@ -7,6 +7,7 @@ import { PipelineError } from '../errors/PipelineError.js';
 import { readWarehouseId } from '../warehouse/readWarehouseId.js';
 import { withWarehouse, type Warehouse, type WarehouseOptions } from '../warehouse/Warehouse.js';
 import { withParquetLock } from './parquetLock.js';
+import { readJson, readRecords, settlePending, writeJsonAtomic, writeRecords } from './parquetRecords.js';
 
 /** One month of a snapshot: its rows and a fingerprint of their content (sum of the rows' hashes). */
 export interface ParquetMonth {
@@ -44,37 +45,12 @@ export const PARQUET_SNAPSHOTS_KEPT = 3;
 
 const LINK = 'ecommerce';
 const LOCK = '.ecommerce.lock';
-/** The exporter's own record of the snapshot folders it wrote: clean-up removes only those, by exact name. */
-const RECORDS = '.ecommerce-exports.json';
 const TMP_LINK = '.ecommerce.link.tmp';
 /** An empty snapshot still reads as a table with the right columns: one empty file in the Hive null partition. */
 export const EMPTY_PARTITION = 'window_month=__HIVE_DEFAULT_PARTITION__';
 
 const PARTITION = `strftime(start_timestamp, '%Y-%m')`;
 const ROW_HASH = `hash(${ECOMMERCE_COLUMNS.map((c) => quotedIdentifier(c.name)).join(', ')})`;
-
-interface ExportRecords {
-  /** Snapshot folders this exporter completed, oldest first (the last is the one the link names). */
-  snapshots: string[];
-  /** Folders an export started and did not finish (killed): removed by the next export. */
-  pending: string[];
-}
-
-function readJson<T>(file: string): T | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
-}
-
-function writeJsonAtomic(file: string, value: unknown): void {
-  const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  fs.renameSync(tmp, file);
-}
-
-const SNAPSHOT_NAME = /^\.ecommerce-v\d+-\d+-/;
 
 /** The folder the link names (a plain name inside root), if it is one. */
 function linkTarget(root: string): string | undefined {
@@ -90,32 +66,6 @@ function linkTarget(root: string): string | undefined {
   }
   const target = fs.readlinkSync(link);
   return target === path.basename(target) && fs.existsSync(path.join(root, target)) ? target : undefined;
-}
-
-function readRecords(root: string, current: string | undefined): ExportRecords {
-  const records = readJson<ExportRecords>(path.join(root, RECORDS));
-  if (records && Array.isArray(records.snapshots) && Array.isArray(records.pending)) {
-    // only names this command gives its folders (a hand-edited record cannot point elsewhere)
-    const ours = (n: unknown): n is string => typeof n === 'string' && n === path.basename(n) && SNAPSHOT_NAME.test(n);
-    return { snapshots: records.snapshots.filter(ours), pending: records.pending.filter(ours) };
-  }
-  // A folder from before the records: the one the link names is this command's (older ones are left alone).
-  return { snapshots: current && SNAPSHOT_NAME.test(current) ? [current] : [], pending: [] };
-}
-
-/**
- * Finishes the records after a killed export: a pending folder the link names
- * was completed (killed after the swap), any other pending one is removed.
- */
-function settlePending(root: string, records: ExportRecords, current: string | undefined): void {
-  for (const name of records.pending) {
-    if (name === current) {
-      if (!records.snapshots.includes(name)) records.snapshots.push(name);
-    } else {
-      fs.rmSync(path.join(root, name), { recursive: true, force: true });
-    }
-  }
-  records.pending = [];
 }
 
 /** Hard-links (or, across devices, copies) the files of one partition folder. */
@@ -206,7 +156,7 @@ export async function exportParquet(w: Warehouse, dir: string): Promise<ParquetM
   const name = `.ecommerce-v${version}-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   const next = path.join(root, name);
   records.pending.push(name);
-  writeJsonAtomic(path.join(root, RECORDS), records);
+  writeRecords(root, records);
   fs.mkdirSync(next);
   let swapped = false;
   try {
@@ -249,7 +199,7 @@ export async function exportParquet(w: Warehouse, dir: string): Promise<ParquetM
     // keep the newest snapshots (readers may be in them); remove older ones this command wrote
     const drop = records.snapshots.slice(0, Math.max(0, records.snapshots.length - PARQUET_SNAPSHOTS_KEPT));
     records.snapshots = records.snapshots.slice(drop.length);
-    writeJsonAtomic(path.join(root, RECORDS), records);
+    writeRecords(root, records);
     for (const old of drop) fs.rmSync(path.join(root, old), { recursive: true, force: true });
     return manifest;
   } catch (error) {
@@ -257,7 +207,7 @@ export async function exportParquet(w: Warehouse, dir: string): Promise<ParquetM
     fs.rmSync(next, { recursive: true, force: true });
     records.pending = records.pending.filter((p) => p !== name);
     try {
-      writeJsonAtomic(path.join(root, RECORDS), records);
+      writeRecords(root, records);
     } catch {
       // the next export removes it (still pending in the records)
     }
