@@ -1,9 +1,9 @@
 import type { CommandModule } from 'yargs';
-import { exportParquet } from '../../export/exportParquet.js';
+import { exportParquetSnapshot } from '../../export/exportParquet.js';
+import { prepareParquetTarget } from '../../export/parquetTarget.js';
 import { runExport } from '../../export/runExport.js';
 import { NO_PROGRESS } from '../../progress/ProgressReporter.js';
 import { terminalProgress } from '../../progress/terminalProgress.js';
-import { withWarehouse } from '../../warehouse/Warehouse.js';
 import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
 import { withExportOptions, type ExportArgs } from '../exportOptions.js';
@@ -17,19 +17,25 @@ export const exportCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
       .option('json', { type: 'boolean', default: false })
       .option('parquet', {
         type: 'string',
-        describe: 'instead of Postgres: write a Hive-partitioned Parquet snapshot to DIR/ecommerce/window_month=YYYY-MM/ (atomic, incremental)',
+        describe: 'instead of Postgres: write a Hive-partitioned Parquet snapshot to DIR (DIR/ecommerce/_manifest.json names it; atomic, incremental)',
       }) as never,
   handler: async (args) => {
     const config = configFrom(args);
     if (args.parquet !== undefined) {
+      // a bad folder (empty, a file, not creatable) fails here, before the warehouse is opened
+      const dir = prepareParquetTarget(args.parquet);
       const started = performance.now();
-      const manifest = await withWarehouse(warehouseOptions(config, { readOnly: true }), (w) => exportParquet(w, args.parquet!));
+      const manifest = await exportParquetSnapshot(dir, {
+        warehouse: warehouseOptions(config, { readOnly: true }),
+        lockWaitMs: config.waitSeconds * 1000,
+        onWait: (message) => console.error(message),
+      });
       const seconds = (performance.now() - started) / 1000;
       if (args.json) console.log(JSON.stringify({ ...manifest, seconds }, null, 2));
       else {
         console.log(
           `parquet ${args.parquet}/ecommerce: version ${manifest.version}, ${manifest.rows} rows in ${manifest.partitions} partitions ` +
-            `(${manifest.mode}: ${manifest.written.length} written) in ${seconds.toFixed(2)}s`,
+            `(${manifest.mode}: ${manifest.written.length} written) in ${seconds.toFixed(2)}s, snapshot ${manifest.snapshot}`,
         );
       }
       return;
