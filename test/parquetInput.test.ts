@@ -52,6 +52,9 @@ describe('Parquet drop files', () => {
     expect(byPath['Orders/missing.parquet']!.reason).toMatch(/^missing required columns Customer_ID, Order_Time/);
     expect(byPath['Orders/corrupt.parquet']).toMatchObject({ status: 'quarantined' });
     expect(byPath['Orders/corrupt.parquet']!.reason).toMatch(/^cannot be read: /);
+    // Regression: the reason named the private link DuckDB read (/tmp/pipeline-read-…/input.parquet).
+    expect(byPath['Orders/corrupt.parquet']!.reason).toContain(`'Orders/corrupt.parquet'`);
+    expect(byPath['Orders/corrupt.parquet']!.reason).not.toMatch(/pipeline-read|input\.parquet/);
 
     const rejects = await ws.query<{ path: string; line: number; column_name: string; reason: string; raw_record: string }>(
       `SELECT path, line, column_name, reason, raw_record FROM pipeline_rejects ORDER BY path, line`,

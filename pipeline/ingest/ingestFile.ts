@@ -1,4 +1,5 @@
 import { quotedIdentifier } from '@duckdb/node-api';
+import { crashPoint } from '../run/crashPoint.js';
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import type { DatasetSpec } from './datasets.js';
@@ -71,6 +72,7 @@ export async function stageFile(w: Warehouse, t: IngestTarget): Promise<StageOut
     } catch (error) {
       return cannotRead(error);
     }
+    crashPoint('while-reading'); // the read folder exists (test: a killed run's folder is removed later)
     const plan = planColumns(spec, source);
     if (plan.problem) return quarantined(plan.problem);
 
