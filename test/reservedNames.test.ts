@@ -106,7 +106,7 @@ describe('columns the pipeline uses for itself cannot be set by a file', () => {
     '%s: one file per internal name and format, each loaded exactly as written or quarantined as reserved',
     async (_name, spec) => {
       const names = await internalNames();
-      expect(names).toEqual(expect.arrayContaining(['_line', '_order_id', '_reject', 'pipeline reject reason', 'rowid']));
+      expect(names).toEqual(expect.arrayContaining(['_line', '_order_id', '_reject', 'rowid', ...Object.values(INTERNAL)]));
       ws = makeWorkspace(`reserved-${spec.name}`);
       const kinds: Kind[] = [spec.format, 'parquet'];
       const cases: Case[] = names.flatMap((name, i) =>
