@@ -7,7 +7,7 @@ import { cli, makeWorkspace, type Workspace } from './support/fixtures.js';
 import { propertySuite } from './support/propertySuite.js';
 
 const HEADER = 'Order ID,Customer ID,Order Time,SKU,Quantity,Order Total';
-const BAD_TOTAL = `CAST: Error when converting column "Order Total". Could not convert string "ten" to 'DOUBLE'`;
+const BAD_TOTAL = "Order_Total 'ten' is not a decimal number";
 
 function explain(ws: Workspace, args: string[]) {
   const r = cli(['explain', ...args, '--json', '--warehouse', ws.warehousePath, '--data', ws.dataDir]);

@@ -95,14 +95,14 @@ describe('hostile content', () => {
       ['Customers/c.json', 2, 1, 1],
     ]);
     expect(await rejectsOf(ws, 'Orders/o.csv')).toMatchObject([
-      { line: 2, column_name: 'Order_Time', reason: 'Order_Time infinity is not a finite timestamp' },
-      { line: 3, column_name: 'Order_Time', reason: 'Order_Time -infinity is not a finite timestamp' },
-      { line: 4, column_name: 'Order_Total', reason: 'Order_Total inf is not a finite number' },
-      { line: 5, column_name: 'Order_Total', reason: 'Order_Total nan is not a finite number' },
-      { line: 6, column_name: 'Order_Total', reason: 'Order_Total inf is not a finite number' },
-      { line: 7, column_name: 'Quantity', reason: 'Quantity -inf is not a finite number' },
+      { line: 2, column_name: 'Order_Time', reason: "Order_Time 'infinity' is not a finite timestamp" },
+      { line: 3, column_name: 'Order_Time', reason: "Order_Time '-infinity' is not a finite timestamp" },
+      { line: 4, column_name: 'Order_Total', reason: "Order_Total 'inf' is not a finite number" },
+      { line: 5, column_name: 'Order_Total', reason: "Order_Total 'NaN' is not a finite number" },
+      { line: 6, column_name: 'Order_Total', reason: "Order_Total '1e400' is not a finite number" },
+      { line: 7, column_name: 'Quantity', reason: "Quantity '-inf' is not a finite number" },
     ]);
-    expect((await rejectsOf(ws, 'Deliveries/d.csv'))[0]).toMatchObject({ line: 2, reason: 'Distance_m nan is not a finite number' });
+    expect((await rejectsOf(ws, 'Deliveries/d.csv'))[0]).toMatchObject({ line: 2, reason: "Distance_m 'nan' is not a finite number" });
     expect((await rejectsOf(ws, 'Customers/c.json'))[0]).toMatchObject({ line: 1, reason: `Number_of_Employees 'inf' is not a finite number` });
     expect(await ws.query('SELECT count(*)::INT AS n FROM ecommerce WHERE NOT isfinite(start_timestamp) OR isnan(Total_Order_Amount)')).toEqual([{ n: 0 }]);
     expect(cli(['check', '--warehouse', ws.warehousePath]).code).toBe(0);
@@ -138,9 +138,9 @@ describe('hostile content', () => {
     const report = await ws.run();
     expect(report.files[0]).toMatchObject({ status: 'loaded', rowsRead: 4, rowsLoaded: 1, rowsRejected: 3 });
     expect(await rejectsOf(ws, 'Orders/o.csv')).toMatchObject([
-      { line: 2, column_name: 'Quantity', reason: 'Quantity 1e+20 is out of range (at most 9e15 in absolute value)' },
-      { line: 3, column_name: 'Quantity', reason: 'Quantity 1e+16 is out of range (at most 9e15 in absolute value)' },
-      { line: 4, column_name: 'Quantity', reason: 'Quantity 2.5 is not a whole number' },
+      { line: 2, column_name: 'Quantity', reason: "Quantity '99999999999999999999' is out of range (at most 9e15 in absolute value)" },
+      { line: 3, column_name: 'Quantity', reason: "Quantity '1e16' is not written as a whole number (digits, optionally .0)" },
+      { line: 4, column_name: 'Quantity', reason: "Quantity '2.5' is not a whole number" },
     ]);
   });
 

@@ -86,7 +86,7 @@ describe('ingestion by the data contract', () => {
       [7, 'Quantity'],
       [8, 'Order_ID'],
     ]);
-    expect(rejects[0]!.reason).toMatch(/"ten"/);
+    expect(rejects[0]!.reason).toBe("Order_Total 'ten' is not a decimal number");
     expect(rejects[2]!.reason).toContain('empty');
     expect(rejects[3]!.reason).toMatch(/MISSING COLUMNS/);
     expect(await ws.query('SELECT Order_Count, Total_Order_Amount FROM ecommerce')).toEqual([
@@ -122,6 +122,9 @@ describe('ingestion by the data contract', () => {
       'Deliveries/d.csv': 'loaded',
     });
     expect(report.files.find((f) => f.path === 'Orders/no_total.csv')!.reason).toMatch(/missing required column Order_Total/);
+    // Reasons name the user's file, never the private link DuckDB read.
+    for (const f of report.files) expect(f.reason ?? '').not.toMatch(/pipeline-read|input\.(csv|json|parquet)/);
+    expect(report.files.find((f) => f.path === 'Customers/broken.json')!.reason).toContain('Customers/broken.json');
     expect(report.filesIgnored.map((f) => f.path).sort()).toEqual(['Orders/.hidden.csv', 'Orders/backup.csv~', 'Orders/partial.csv.part']);
     expect(await ws.query('SELECT Order_Count FROM ecommerce')).toEqual([{ Order_Count: 1 }]);
     // Quarantined files are kept in the ledger with their reason, and not re-read while unchanged.

@@ -52,15 +52,18 @@ describe('Parquet drop files', () => {
     expect(byPath['Orders/missing.parquet']!.reason).toMatch(/^missing required columns Customer_ID, Order_Time/);
     expect(byPath['Orders/corrupt.parquet']).toMatchObject({ status: 'quarantined' });
     expect(byPath['Orders/corrupt.parquet']!.reason).toMatch(/^cannot be read: /);
+    // Regression: the reason named the private link DuckDB read (/tmp/pipeline-read-…/input.parquet).
+    expect(byPath['Orders/corrupt.parquet']!.reason).toContain(`'Orders/corrupt.parquet'`);
+    expect(byPath['Orders/corrupt.parquet']!.reason).not.toMatch(/pipeline-read|input\.parquet/);
 
     const rejects = await ws.query<{ path: string; line: number; column_name: string; reason: string; raw_record: string }>(
       `SELECT path, line, column_name, reason, raw_record FROM pipeline_rejects ORDER BY path, line`,
     );
     expect(rejects.map((r) => [path.basename(r.path), r.line, r.column_name, r.reason])).toEqual([
-      ['fractional.parquet', 1, 'Customer_ID', 'Customer_ID 3.5 does not fit INTEGER'],
-      ['text.parquet', 2, 'Quantity', 'Quantity 3.5 is not a whole number'],
-      ['text.parquet', 3, 'Order_Time', 'Order_Time soon does not fit TIMESTAMP'],
-      ['typed.parquet', 3, 'Customer_ID', 'Customer_ID 9999999999 does not fit INTEGER'],
+      ['fractional.parquet', 1, 'Customer_ID', "Customer_ID '3.5' is not an integer"],
+      ['text.parquet', 2, 'Quantity', "Quantity '3.5' is not a whole number"],
+      ['text.parquet', 3, 'Order_Time', "Order_Time 'soon' is not an ISO 8601 timestamp"],
+      ['typed.parquet', 3, 'Customer_ID', "Customer_ID '9999999999' is out of range (INTEGER)"],
     ]);
     expect(JSON.parse(rejects[1]!.raw_record)).toMatchObject({ quantity: '3.5', 'order id': '5' });
     expect(await ws.query('SELECT Order_ID, Customer_ID, Order_Time::VARCHAR AS t, Quantity, Order_Total, Payment_Method, Coupon FROM raw_orders ORDER BY 1')).toEqual([

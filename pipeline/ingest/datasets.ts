@@ -1,6 +1,9 @@
 /** The three input datasets, as the data contract describes them. */
 export type DatasetName = 'Orders' | 'Deliveries' | 'Customers';
 
+/** The contract's value types: integer (`3`), whole number (`3` or `3.0`), decimal, timestamp. */
+export type ValueType = 'integer' | 'whole' | 'decimal' | 'timestamp';
+
 export interface DatasetSpec {
   name: DatasetName;
   /** Drop folder below the data dir. */
@@ -16,11 +19,12 @@ export interface DatasetSpec {
   /** Known columns (typed by the staging SQL), required first. */
   known: string[];
   /**
-   * How the CSV reader parses known columns (anything else is read as text);
-   * a value that does not parse is a rejected row. JSON values are read as
-   * text and cast by the staging SQL.
+   * The contract type of each typed known column (docs/contract.md, "Exact
+   * values"); the other columns are text. Every reader hands values to the
+   * staging SQL as text, which checks them against the type's grammar (macros
+   * of sql/migrations/V004__exact_values.sql) before it casts them.
    */
-  parseTypes: Record<string, string>;
+  types: Record<string, ValueType>;
   /** Normalised, lower-cased name -> canonical name (aliases and renames). */
   aliases: Record<string, string>;
   rawTable: string;
@@ -43,9 +47,9 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
       'Order_ID', 'Customer_ID', 'Order_Time', 'SKU', 'Quantity', 'Order_Total',
       'Order_Discount', 'Order_Tip', 'Payment_Method',
     ],
-    parseTypes: {
-      Customer_ID: 'INTEGER', Order_Time: 'TIMESTAMP', Quantity: 'DOUBLE', Order_Total: 'DOUBLE',
-      Order_Discount: 'DOUBLE', Order_Tip: 'DOUBLE',
+    types: {
+      Customer_ID: 'integer', Order_Time: 'timestamp', Quantity: 'whole', Order_Total: 'decimal',
+      Order_Discount: 'decimal', Order_Tip: 'decimal',
     },
     aliases: { discount: 'Order_Discount', tip: 'Order_Tip' },
     rawTable: 'raw_orders',
@@ -62,7 +66,7 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
     key: 'Order_ID',
     required: ['Order_ID', 'Distance_m'],
     known: ['Order_ID', 'Distance_m', 'Delivery_Time', 'Driver_ID', 'Delivery_Status', 'Discount', 'Tip'],
-    parseTypes: { Distance_m: 'DOUBLE', Discount: 'DOUBLE', Tip: 'DOUBLE' },
+    types: { Distance_m: 'decimal', Discount: 'decimal', Tip: 'decimal' },
     aliases: { 'distance(m)': 'Distance_m', 'distance_(m)': 'Distance_m', distance_m: 'Distance_m' },
     rawTable: 'raw_deliveries',
     stateTable: 'cur_deliveries',
@@ -78,7 +82,7 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
     key: 'Customer_ID',
     required: ['Customer_ID'],
     known: ['Customer_ID', 'Customer_Name', 'Market', 'Signup_Date', 'Number_of_Employees'],
-    parseTypes: {},
+    types: { Customer_ID: 'integer', Number_of_Employees: 'whole' },
     aliases: {},
     rawTable: 'raw_customers',
     stateTable: 'cur_customers',
@@ -97,18 +101,21 @@ export function fileFormat(spec: DatasetSpec, fileName: string): FileFormat {
   return fileName.toLowerCase().endsWith('.parquet') ? 'parquet' : spec.format;
 }
 
-/**
- * The type a known column is read as before staging: the contract type for
- * CSV datasets (spec.parseTypes), text for JSON datasets (their staging SQL casts).
- */
-export function readType(spec: DatasetSpec, canonical: string): string {
-  return spec.format === 'csv' ? (spec.parseTypes[canonical] ?? 'VARCHAR') : 'VARCHAR';
-}
-
 /** The SQL macro (sql/migrations/V002__lineage.sql) that turns a key's text into the dataset's key value. */
 export function keyParser(spec: DatasetSpec): string {
   return spec.key === 'Order_ID' ? 'parse_order_id' : 'parse_customer_id';
 }
 
-/** Column names that the pipeline itself adds to raw tables. */
+/**
+ * Columns the pipeline stores beside a file's columns in the raw tables
+ * (sql/migrations/V001, V002): a file with a column of one of these names is
+ * quarantined (docs/contract.md, "Reserved names").
+ */
 export const META_COLUMNS = ['_file_id', '_row', '_line'];
+
+/**
+ * Every name an input column may not have: the raw tables' own columns, and
+ * DuckDB's `rowid` (a column of that name hides the row id that numbers a
+ * file's rows while it is staged).
+ */
+export const RESERVED_COLUMNS = [...META_COLUMNS, 'rowid'];

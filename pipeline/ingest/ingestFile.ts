@@ -1,9 +1,11 @@
 import { quotedIdentifier } from '@duckdb/node-api';
+import { crashPoint } from '../run/crashPoint.js';
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import type { DatasetSpec } from './datasets.js';
 import { collectRejects } from './collectRejects.js';
-import { planColumns, STAGING_OUTPUT } from './planColumns.js';
+import { internal, STAGING_OUTPUT } from './internalColumns.js';
+import { planColumns } from './planColumns.js';
 import { PrivateReadDir } from './privateReadDir.js';
 import { readIncoming, type IncomingSource } from './readIncoming.js';
 import { buildStagedLines, dropStagedLines, stagedRowsWithLines, type StagedLines } from './stagedLines.js';
@@ -63,11 +65,14 @@ export async function stageFile(w: Warehouse, t: IngestTarget): Promise<StageOut
   const readDir = PrivateReadDir.create();
   try {
     let source: IncomingSource;
+    // DuckDB names the private link it read (PrivateReadDir); the user knows their file.
+    const cannotRead = (error: unknown) => quarantined(`cannot be read: ${readDir.userFacing(firstLine(error), t.path)}`);
     try {
       source = await readIncoming(w, spec, t.absPath, readDir);
     } catch (error) {
-      return quarantined(`cannot be read: ${firstLine(error)}`);
+      return cannotRead(error);
     }
+    crashPoint('while-reading'); // the read folder exists (test: a killed run's folder is removed later)
     const plan = planColumns(spec, source);
     if (plan.problem) return quarantined(plan.problem);
 
@@ -76,7 +81,7 @@ export async function stageFile(w: Warehouse, t: IngestTarget): Promise<StageOut
     try {
       await w.run(`CREATE TEMP TABLE ${stagedTable} AS ${t.sql.render(spec.stagingSql)}`);
     } catch (error) {
-      return quarantined(`cannot be read: ${firstLine(error)}`);
+      return cannotRead(error);
     }
     await source.collectReaderRejects();
 
@@ -87,10 +92,9 @@ export async function stageFile(w: Warehouse, t: IngestTarget): Promise<StageOut
       await w.run(`DROP TABLE IF EXISTS ${stagedTable}`);
       return quarantined(lines.quarantine);
     }
-    const columns = await stagedColumns(w, stagedTable);
-    await collectRejects(w, t, source, { stagedTable, columns, lines }, rejectsTable);
+    await collectRejects(w, t, source, { stagedTable, lines }, rejectsTable);
     const rejected = await w.count(`SELECT count(*) FROM ${rejectsTable}`);
-    const valueRejects = await w.count(`SELECT count(*) FROM ${stagedTable} WHERE _reject_reason IS NOT NULL`);
+    const valueRejects = await w.count(`SELECT count(*) FROM ${stagedTable} WHERE ${internal('rejectReason')} IS NOT NULL`);
     return {
       status: 'loaded',
       rowsRead: staged + rejectedByReader,
@@ -153,8 +157,8 @@ export async function loadStagedFile(w: Warehouse, t: IngestTarget, staged: Stag
   const rows = stagedRowsWithLines(staged.lines, staged.stagedTable);
   await w.run(`
     INSERT INTO ${t.spec.rawTable} BY NAME
-    SELECT ${t.fileId} AS _file_id, s._pos AS _row, ${rows.line} AS _line, ${columns.map((c) => `s.${quotedIdentifier(c)}`).join(', ')}
-    FROM ${rows.from} WHERE s._reject_reason IS NULL`);
+    SELECT ${t.fileId} AS _file_id, ${rows.pos} AS _row, ${rows.line} AS _line, ${columns.map((c) => `s.${quotedIdentifier(c)}`).join(', ')}
+    FROM ${rows.from} WHERE s.${internal('rejectReason')} IS NULL`);
   await w.run(`INSERT INTO pipeline_rejects BY NAME SELECT *, ${t.runId} AS run_id FROM ${staged.rejectsTable}`);
   await dropStaged(w, staged);
 }

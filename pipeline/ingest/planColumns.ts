@@ -1,17 +1,19 @@
 import { quotedIdentifier } from '@duckdb/node-api';
-import { META_COLUMNS, readType, type DatasetSpec } from './datasets.js';
+import { RESERVED_COLUMNS, type DatasetSpec } from './datasets.js';
+import { internal } from './internalColumns.js';
 import { normalizeColumnName } from './normalizeColumnName.js';
 import type { IncomingSource } from './readIncoming.js';
 
-/** Columns the staging SQL itself outputs: a file may not bring them. */
-export const STAGING_OUTPUT = new Set(['_reject_column', '_reject_reason', '_raw_record']);
+export { STAGING_OUTPUT } from './internalColumns.js';
 
 /**
  * The SELECT list that turns a file's producer column names into the staging
- * SQL's input (relation `incoming`): canonical names, NULL for known columns
- * the file lacks, the raw record last. Returns why the file must be
- * quarantined, if it must (reserved name, two columns meaning one, a required
- * column missing).
+ * SQL's input (relation `incoming`): canonical names, every value as text
+ * (typed Parquet columns are already text), NULL for known columns the file
+ * lacks, and last the record for rejects (INTERNAL.rawRecord): the source's
+ * raw record column (JSON, Parquet) or the fields as written (CSV). Returns why
+ * the file must be quarantined, if it must (reserved name, two columns meaning
+ * one, a required column missing).
  */
 export function planColumns(spec: DatasetSpec, source: Pick<IncomingSource, 'columns' | 'rawRecordColumn'>): { select: string[]; problem?: string } {
   const { columns } = source;
@@ -20,8 +22,8 @@ export function planColumns(spec: DatasetSpec, source: Pick<IncomingSource, 'col
   for (const producer of columns) {
     const name = normalizeColumnName(spec, producer);
     const lower = name.toLowerCase();
-    if (META_COLUMNS.includes(lower) || STAGING_OUTPUT.has(lower)) {
-      return { select, problem: `column "${producer}" uses a name reserved by the pipeline` };
+    if (RESERVED_COLUMNS.includes(lower)) {
+      return { select, problem: `column "${producer}" uses the name ${name}, reserved by the pipeline (reserved: ${RESERVED_COLUMNS.join(', ')})` };
     }
     const clash = canonical.get(lower);
     if (clash !== undefined) return { select, problem: `columns "${clash}" and "${producer}" both mean ${name}` };
@@ -36,8 +38,12 @@ export function planColumns(spec: DatasetSpec, source: Pick<IncomingSource, 'col
     };
   }
   for (const k of spec.known) {
-    if (!canonical.has(k.toLowerCase())) select.push(`NULL::${readType(spec, k)} AS ${quotedIdentifier(k)}`);
+    if (!canonical.has(k.toLowerCase())) select.push(`NULL::VARCHAR AS ${quotedIdentifier(k)}`);
   }
-  if (source.rawRecordColumn) select.push(`${quotedIdentifier(source.rawRecordColumn)} AS _raw_record`);
+  // CSV: the fields as written (a struct is cheap; it becomes JSON text only for rejected rows).
+  const record = source.rawRecordColumn
+    ? quotedIdentifier(source.rawRecordColumn)
+    : `struct_pack(${columns.map((c) => `${quotedIdentifier(c)} := ${quotedIdentifier(c)}`).join(', ')})`;
+  select.push(`${record} AS ${internal('rawRecord')}`);
   return { select };
 }

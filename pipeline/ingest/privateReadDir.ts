@@ -2,22 +2,29 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PipelineError } from '../errors/PipelineError.js';
+import { isProcessAlive } from '../export/isProcessAlive.js';
 
 /** Characters DuckDB's file readers treat as glob syntax (or its escape). */
 const GLOB_CHARS = /[*?[\]{}\\]/;
+
+/** Folder names: pipeline-read-<owner pid>-<random>. */
+const PREFIX = 'pipeline-read-';
+const OWNED = /^pipeline-read-(\d+)-/;
 
 /**
  * A private temp folder where a file is offered to DuckDB's readers under a
  * plain name. DuckDB treats every path it reads as a glob pattern: a drop file
  * named `o[1].csv` would read `o1.csv`, and `*.csv` every file. A producer's
  * file name therefore never reaches SQL: the reader gets a symlink (or a
- * cleaned copy) named `input.csv`, `input.json.gz`, … in this folder.
+ * cleaned copy) named `input.csv`, `input.json.gz`, … in this folder. The
+ * folder's name carries the owner's pid: a process killed before it removed
+ * its folder (kill -9) leaves it behind, and removeStaleReadDirs clears it.
  */
 export class PrivateReadDir {
   private constructor(readonly dir: string) {}
 
   static create(): PrivateReadDir {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-read-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${PREFIX}${process.pid}-`));
     if (GLOB_CHARS.test(dir)) {
       fs.rmSync(dir, { recursive: true, force: true });
       throw new PipelineError(
@@ -41,7 +48,44 @@ export class PrivateReadDir {
     return target;
   }
 
+  /** `message` with every path inside this folder replaced by `userPath` (the file the user dropped). */
+  userFacing(message: string, userPath: string): string {
+    return message.split(this.dir + path.sep).map((part, i) => (i === 0 ? part : userPath + part.replace(/^[\w.-]*/, ''))).join('');
+  }
+
   remove(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Removes the read folders (PrivateReadDir) of processes that no longer run:
+ * ours (same uid), real directories, whose owner pid is dead. Returns how many.
+ * Anything it cannot examine or remove is left alone.
+ */
+export function removeStaleReadDirs(tmpDir = os.tmpdir()): number {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(tmpDir);
+  } catch {
+    return 0;
+  }
+  const uid = process.getuid?.();
+  let removed = 0;
+  for (const name of entries) {
+    const owner = OWNED.exec(name);
+    if (!owner) continue;
+    const pid = Number(owner[1]);
+    if (pid === process.pid || isProcessAlive(pid)) continue;
+    const dir = path.join(tmpDir, name);
+    try {
+      const stat = fs.lstatSync(dir);
+      if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid)) continue;
+      fs.rmSync(dir, { recursive: true, force: true });
+      removed++;
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  }
+  return removed;
 }

@@ -2,6 +2,7 @@ import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import { copyWithoutLongLines } from './copyWithoutLongLines.js';
 import { fileFormat, keyParser, type DatasetSpec } from './datasets.js';
+import { freeColumnName } from './internalColumns.js';
 import { openParquet } from './openParquet.js';
 import { normalizeColumnName } from './normalizeColumnName.js';
 import type { PrivateReadDir } from './privateReadDir.js';
@@ -54,10 +55,11 @@ export interface IncomingSource {
 const CSV_DIALECT = `header = true, delim = ',', quote = '"', escape = '"', compression = 'auto', max_line_size = ${MAX_LINE_BYTES}`;
 
 /**
- * Opens a file for staging. CSV: the header is read directly; known columns are
- * parsed by DuckDB's reader straight into their contract types (spec.parseTypes),
- * every other column as text, and nothing is read until the relation is used.
- * JSON: records are read now, every value as text. Throws when the file cannot be read.
+ * Opens a file for staging. Every value is handed on as text, as written: the
+ * staging SQL checks it against the contract's grammar before casting (DuckDB's
+ * casts would turn '3.5' into the integer 4). CSV: the header is read directly,
+ * and nothing is read until the relation is used. JSON: records are read now.
+ * Throws when the file cannot be read.
  */
 export async function readIncoming(
   w: Warehouse,
@@ -87,7 +89,7 @@ async function openCsv(w: Warehouse, spec: DatasetSpec, absPath: string, readDir
   } else {
     readPath = readDir.link(absPath, 'input.csv');
   }
-  const types = columns.map((c) => `${quotedString(c)}: ${quotedString(spec.parseTypes[normalizeColumnName(spec, c)] ?? 'VARCHAR')}`);
+  const types = columns.map((c) => `${quotedString(c)}: 'VARCHAR'`);
   await w.run('DROP TABLE IF EXISTS reject_errors');
   await w.run('DROP TABLE IF EXISTS reject_scans');
   const canonicalCase = columns.map((n) => `WHEN ${quotedString(n)} THEN ${quotedString(normalizeColumnName(spec, n))}`).join(' ');
@@ -116,6 +118,9 @@ async function openCsv(w: Warehouse, spec: DatasetSpec, absPath: string, readDir
 
 async function openJson(w: Warehouse, spec: DatasetSpec, absPath: string, readDir: PrivateReadDir): Promise<IncomingSource> {
   const readPath = readDir.link(absPath, 'input.json');
+  let columns: string[] = [];
+  let isObject = '';
+  let rawRecord = '';
   try {
     await w.run(`CREATE OR REPLACE TEMP TABLE incoming_json AS SELECT json FROM read_json_objects(${quotedString(readPath)}, format = 'auto')`);
     const keys = await w.all<{ k: string }>(
@@ -128,32 +133,35 @@ async function openJson(w: Warehouse, spec: DatasetSpec, absPath: string, readDi
       const lower = normalizeColumnName(spec, k).toLowerCase();
       groups.set(lower, [...(groups.get(lower) ?? []), k]);
     }
+    columns = [...groups.values()].map((ks) => ks[0]!);
+    // The reader's own columns, under names no key of the file has.
+    isObject = freeColumnName('pipeline is object', columns);
+    rawRecord = freeColumnName('pipeline raw record', columns);
     const cols = [...groups.values()].map((ks) => {
       const exprs = ks.map((k) => `json ->> ${quotedString(k)}`);
       return `${exprs.length === 1 ? exprs[0]! : `coalesce(${exprs.join(', ')})`} AS ${quotedIdentifier(ks[0]!)}`;
     });
     await w.run(`
       CREATE TEMP TABLE incoming_raw AS
-      SELECT ${cols.length ? `${cols.join(', ')}, ` : ''} json_type(json) = 'OBJECT' AS _is_object, json::VARCHAR AS _raw_record
+      SELECT ${cols.length ? `${cols.join(', ')}, ` : ''} json_type(json) = 'OBJECT' AS ${quotedIdentifier(isObject)},
+             json::VARCHAR AS ${quotedIdentifier(rawRecord)}
       FROM incoming_json`);
   } finally {
     await w.run('DROP TABLE IF EXISTS incoming_json');
   }
-  const columns = (await w.all<{ column_name: string }>('DESCRIBE incoming_raw'))
-    .map((r) => r.column_name)
-    .filter((c) => c !== '_is_object' && c !== '_raw_record');
+  const flag = quotedIdentifier(isObject);
   return {
     columns,
     firstLine: 1,
     keyOfRejectedRecord: () => 'NULL', // the reader rejects only records that are not objects
-    relation: `(SELECT * EXCLUDE (_is_object) FROM incoming_raw WHERE _is_object)`,
-    rawRecordColumn: '_raw_record',
+    relation: `(SELECT * EXCLUDE (${flag}) FROM incoming_raw WHERE ${flag})`,
+    rawRecordColumn: rawRecord,
     async collectReaderRejects() {
       await w.run(`
         CREATE TEMP TABLE incoming_structural_rejects AS
         SELECT (rowid + 1)::BIGINT AS line, NULL::VARCHAR AS column_name,
-               'record is not a JSON object' AS reason, _raw_record AS raw_record
-        FROM incoming_raw WHERE NOT _is_object`);
+               'record is not a JSON object' AS reason, ${quotedIdentifier(rawRecord)} AS raw_record
+        FROM incoming_raw WHERE NOT ${flag}`);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { quotedString } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/Warehouse.js';
+import { internal } from './internalColumns.js';
 import { mapCsvRecordLines } from './mapCsvRecordLines.js';
 import type { PrivateReadDir } from './privateReadDir.js';
 import type { IncomingSource } from './readIncoming.js';
@@ -68,16 +69,18 @@ export async function buildStagedLines(
 }
 
 /**
- * SQL to number staged rows: `from` replaces `FROM <staged> s` (s gets `_pos`,
- * the staged rowid) and `line` is each row's physical line.
+ * SQL to number staged rows: `from` replaces `FROM <staged> s` (s gets `pos`,
+ * the staged rowid, as INTERNAL.position) and `line` is each row's physical line.
  */
-export function stagedRowsWithLines(lines: StagedLines, stagedTable: string): { from: string; line: string } {
-  const rows = `(SELECT rowid AS _pos, * FROM ${stagedTable}) s`;
-  if (lines.kind === 'plain') return { from: rows, line: `s._pos + ${lines.firstLine}` };
+export function stagedRowsWithLines(lines: StagedLines, stagedTable: string): { from: string; line: string; pos: string } {
+  const p = internal('position');
+  const pos = `s.${p}`;
+  const rows = `(SELECT rowid AS ${p}, * FROM ${stagedTable}) s`;
+  if (lines.kind === 'plain') return { from: rows, line: `${pos} + ${lines.firstLine}`, pos };
   if (lines.kind === 'gaps') {
-    return { from: `${rows} ASOF LEFT JOIN ${lines.table} g ON s._pos >= g.pos`, line: `s._pos + ${lines.firstLine} + coalesce(g.cum, 0)` };
+    return { from: `${rows} ASOF LEFT JOIN ${lines.table} g ON ${pos} >= g.pos`, line: `${pos} + ${lines.firstLine} + coalesce(g.cum, 0)`, pos };
   }
-  return { from: `${rows} JOIN ${lines.table} g ON g.pos = s._pos`, line: 'g.line' };
+  return { from: `${rows} JOIN ${lines.table} g ON g.pos = ${pos}`, line: 'g.line', pos };
 }
 
 /** SQL for the physical line of a reader reject `r` (incoming_structural_rejects). */

@@ -4,6 +4,7 @@
  * as `kill -9` would. Unset (always, outside tests), it does nothing.
  */
 export type CrashPointName =
+  | 'while-reading'
   | 'after-stage'
   | 'after-ingest'
   | 'after-keyed-state'

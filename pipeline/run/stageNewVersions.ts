@@ -1,5 +1,6 @@
 import { DATASETS, fileFormat } from '../ingest/datasets.js';
 import { clearCsvScans, prefetchCsvScan } from '../ingest/prefetchCsvScan.js';
+import { removeStaleReadDirs } from '../ingest/privateReadDir.js';
 import { MAX_LINE_BYTES } from '../ingest/readIncoming.js';
 import { stageFile, type StageOutcome } from '../ingest/ingestFile.js';
 import type { ProgressReporter } from '../progress/ProgressReporter.js';
@@ -21,6 +22,8 @@ export async function stageNewVersions(
   sql: SqlSnapshot,
   progress?: ProgressReporter,
 ): Promise<StagedVersion[]> {
+  // Read folders a killed run (kill -9) left in the temp dir.
+  removeStaleReadDirs();
   let fileId = await nextId(w, 'pipeline_files', 'file_id');
   const staged: StagedVersion[] = [];
   // Every CSV file's line scan starts now and runs while DuckDB reads the files before it.

@@ -1,41 +1,46 @@
--- Staging for one Customers file: rename, cast and normalise only.
--- Input: relation `incoming` (one JSON record per row, every value as VARCHAR;
--- `Number of employees` already matched to Number_of_Employees; rows in record order).
-WITH trimmed AS (
-    SELECT * REPLACE (
-        nullif(trim(Customer_ID), '')         AS Customer_ID,
-        nullif(trim(Number_of_Employees), '') AS Number_of_Employees
-    )
-    FROM incoming
-),
-cast_values AS (
+-- Staging for one Customers file: check, cast and normalise only.
+-- Input: relation `incoming` (one record per row, every value as text — a JSON
+-- number as the JSON reader writes it, e.g. 1e1 as '10.0'; `Number of
+-- employees` already matched to Number_of_Employees; rows in record order) with
+-- "pipeline raw record", the record as the file has it.
+-- The rules are stg_orders.sql's: "pipeline …" columns are the pipeline's own
+-- (no input column can be named so); a typed value is cast only when its text
+-- matches the contract's grammar (sql/migrations/V004__exact_values.sql) and
+-- must be finite. Customer_Name, Market, Signup_Date are text, kept as written.
+WITH typed AS (
     SELECT *,
-        parse_customer_id(Customer_ID)                    AS _customer_id,
-        TRY_CAST(TRY_CAST(Number_of_Employees AS DOUBLE) AS BIGINT) AS _employees,
-        TRY_CAST(Number_of_Employees AS DOUBLE)           AS _employees_d
-    FROM trimmed
+        parse_customer_id(Customer_ID) AS "pipeline customer id",
+        CASE WHEN is_whole_number_text(Number_of_Employees)
+             THEN TRY_CAST(split_part(Number_of_Employees, '.', 1) AS HUGEINT) END AS "pipeline employees"
+    FROM incoming
 ),
 checked AS (
     SELECT *,
         CASE
-            WHEN Customer_ID IS NULL  THEN ['Customer_ID', 'required column Customer_ID is empty']
-            WHEN _customer_id IS NULL THEN ['Customer_ID', 'Customer_ID ''' || Customer_ID || ''' is not an INTEGER']
-            WHEN Number_of_Employees IS NOT NULL AND _employees_d IS NULL
-                                      THEN ['Number_of_Employees', 'Number_of_Employees ''' || Number_of_Employees || ''' is not a number']
-            WHEN NOT isfinite(_employees_d)
-                                      THEN ['Number_of_Employees', 'Number_of_Employees ''' || Number_of_Employees || ''' is not a finite number']
-            WHEN abs(_employees_d) > 9e15
-                                      THEN ['Number_of_Employees', 'Number_of_Employees ''' || Number_of_Employees || ''' is out of range (at most 9e15 in absolute value)']
-            WHEN _employees_d <> trunc(_employees_d)
-                                      THEN ['Number_of_Employees', 'Number_of_Employees ''' || Number_of_Employees || ''' is not a whole number']
-        END AS _reject
-    FROM cast_values
+            WHEN "pipeline customer id" IS NULL THEN CASE
+                WHEN nullif(trim(Customer_ID), '') IS NULL THEN ['Customer_ID', 'required column Customer_ID is empty']
+                WHEN NOT is_integer_text(Customer_ID) THEN ['Customer_ID', 'Customer_ID ''' || Customer_ID || ''' is not an integer']
+                ELSE ['Customer_ID', 'Customer_ID ''' || Customer_ID || ''' is out of range (INTEGER)'] END
+            -- optional: empty is NULL
+            WHEN CASE WHEN "pipeline employees" IS NULL THEN nullif(trim(Number_of_Employees), '') IS NOT NULL
+                      ELSE abs("pipeline employees") > 9e15 END THEN CASE
+                WHEN is_non_finite_text(Number_of_Employees)
+                    THEN ['Number_of_Employees', 'Number_of_Employees ''' || Number_of_Employees || ''' is not a finite number']
+                WHEN regexp_full_match(Number_of_Employees, ' *[+-]?[0-9]+\.[0-9]+ *')
+                    THEN ['Number_of_Employees', 'Number_of_Employees ''' || Number_of_Employees || ''' is not a whole number']
+                WHEN NOT is_whole_number_text(Number_of_Employees)
+                    THEN ['Number_of_Employees', 'Number_of_Employees ''' || Number_of_Employees || ''' is not written as a whole number (digits, optionally .0)']
+                ELSE ['Number_of_Employees', 'Number_of_Employees ''' || Number_of_Employees || ''' is out of range (at most 9e15 in absolute value)'] END
+        END AS "pipeline reject"
+    FROM typed
 )
-SELECT * EXCLUDE (_customer_id, _employees, _employees_d, _reject)
+SELECT * EXCLUDE ("pipeline customer id", "pipeline employees", "pipeline reject", "pipeline raw record")
     REPLACE (
-        _customer_id AS Customer_ID,
-        _employees   AS Number_of_Employees
+        "pipeline customer id"                   AS Customer_ID,
+        -- TRY_: a rejected row's out-of-range value must not fail the whole file
+        TRY_CAST("pipeline employees" AS BIGINT) AS Number_of_Employees
     ),
-    _reject[1] AS _reject_column,
-    _reject[2] AS _reject_reason
+    "pipeline reject"[1] AS "pipeline reject column",
+    "pipeline reject"[2] AS "pipeline reject reason",
+    CASE WHEN "pipeline reject" IS NOT NULL THEN "pipeline raw record" END AS "pipeline raw record"
 FROM checked

@@ -6,13 +6,13 @@ const orders = DATASETS.Orders;
 const REQUIRED = ['Order ID', 'Customer ID', 'Order Time', 'SKU', 'Quantity', 'Order Total'];
 
 describe('planColumns', () => {
-  it('renames producer names to canonical ones and fills known columns the file lacks with typed NULLs', () => {
+  it('renames producer names to canonical ones and fills known columns the file lacks with NULL text', () => {
     const plan = planColumns(orders, { columns: [...REQUIRED, 'Discount', 'Gift Wrap'] });
     expect(plan.problem).toBeUndefined();
     expect(plan.select).toContain('"Order ID" AS "Order_ID"');
     expect(plan.select).toContain('"Discount" AS "Order_Discount"');
     expect(plan.select).toContain('"Gift Wrap" AS "Gift_Wrap"');
-    expect(plan.select).toContain('NULL::DOUBLE AS "Order_Tip"');
+    expect(plan.select).toContain('NULL::VARCHAR AS "Order_Tip"');
     expect(plan.select).toContain('NULL::VARCHAR AS "Payment_Method"');
   });
 
@@ -25,13 +25,22 @@ describe('planColumns', () => {
 
   it('quarantines two columns that mean the same one, and names reserved by the pipeline', () => {
     expect(planColumns(orders, { columns: [...REQUIRED, 'order_id'] }).problem).toBe('columns "Order ID" and "order_id" both mean Order_ID');
-    expect(planColumns(orders, { columns: [...REQUIRED, '_row'] }).problem).toBe('column "_row" uses a name reserved by the pipeline');
-    expect(planColumns(orders, { columns: [...REQUIRED, '_reject_reason'] }).problem).toMatch(/reserved/);
+    expect(planColumns(orders, { columns: [...REQUIRED, '_row'] }).problem).toBe(
+      'column "_row" uses the name _row, reserved by the pipeline (reserved: _file_id, _row, _line, rowid)',
+    );
+    expect(planColumns(orders, { columns: [...REQUIRED, ' ROWID '] }).problem).toMatch(/^column " ROWID " uses the name ROWID, reserved/);
+    // The staging SQL's own columns are named "pipeline …": a producer's name, normalised, cannot be one.
+    expect(planColumns(orders, { columns: [...REQUIRED, '_reject_reason', 'pipeline reject reason'] }).select).toContain(
+      '"pipeline reject reason" AS "pipeline_reject_reason"',
+    );
   });
 
-  it('JSON datasets read known columns as text and keep the raw record last', () => {
+  it('keeps the record for rejects last: the raw record column (JSON, Parquet) or the CSV fields as written', () => {
     const plan = planColumns(DATASETS.Customers, { columns: ['Customer ID'], rawRecordColumn: 'json' });
     expect(plan.select).toContain('NULL::VARCHAR AS "Number_of_Employees"');
-    expect(plan.select.at(-1)).toBe('"json" AS _raw_record');
+    expect(plan.select.at(-1)).toBe('"json" AS "pipeline raw record"');
+    expect(planColumns(orders, { columns: REQUIRED }).select.at(-1)).toBe(
+      `struct_pack(${REQUIRED.map((c) => `"${c}" := "${c}"`).join(', ')}) AS "pipeline raw record"`,
+    );
   });
 });
