@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { embeddedOwnerUrl } from '../pipeline/export/embeddedPostgres.js';
@@ -92,6 +93,45 @@ describe('watch mode', () => {
     expect(watch.log()).not.toMatch(/\.part/);
     const scratch = await fromScratch(ws.dataDir, path.join(ws.root, 'scratch'));
     expect(diffEcommerce(await readEcommerce(ws.warehousePath), scratch)).toEqual([]);
+  });
+
+  it('retries a failed export after the delay its log line announces, not at the next rescan; DuckDB keeps loading meanwhile', async () => {
+    const ws = workspace('watch-export-retry');
+    ws.write('Customers/c.json', '[{"Customer ID": 1}]');
+    ws.write('Orders/o1.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n`);
+    ws.write('Deliveries/d.csv', 'Order ID,Distance(m)\n1,5\n2,6\n');
+    // a port nothing listens on: every export attempt fails at once
+    const port = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    // rescans every 100 ms: each one used to retry the export, whatever the line said
+    const watch = startWatch(ws, ['--postgres', `postgres://pipeline@127.0.0.1:${port}/pipeline`, '--rescan-ms', '100', '--settle-ms', '50', '--idle-checkpoint-ms', '0'], { PIPELINE_EXPORT: '1' });
+    watches.push(watch);
+    await watch.waitFor(/export retries in 1s/);
+    ws.write('Orders/o2.csv', `${HEADER}\n2,1,2024-03-01 11:00:00,B,1,20\n`); // arrives during the backoff
+    await watch.waitFor(/export retries in 4s/, 30_000);
+    expect(await watch.stop()).toBe(0);
+
+    // each line starts with its UTC time of day, HH:MM:SS.mmm
+    const lines = watch.log().split('\n');
+    const ms = (line: string) => {
+      const [h, m, s] = line.slice(0, 12).split(':').map(Number) as [number, number, number];
+      return ((h * 60 + m) * 60 + s) * 1000;
+    };
+    const gap = (a: string, b: string) => (ms(b) - ms(a) + 86_400_000) % 86_400_000; // across midnight too
+    const failures = lines.filter((l) => /export retries in \d+s/.test(l)).slice(0, 3);
+    expect(failures.map((l) => /retries in (\d+)s/.exec(l)![1])).toEqual(['1', '2', '4']);
+    // Lower bounds only (a busy machine makes an attempt later, never sooner): each
+    // attempt fails no sooner than the delay the line before announced (±1 ms stamps).
+    expect(gap(failures[0]!, failures[1]!)).toBeGreaterThanOrEqual(1000 - 2);
+    expect(gap(failures[1]!, failures[2]!)).toBeGreaterThanOrEqual(2000 - 2);
+    // the file that arrived during the backoff was loaded by a rescan's batch meanwhile
+    const run2 = lines.findIndex((l) => /run #2 .*1 file\(s\) loaded/.test(l));
+    expect(run2).toBeGreaterThan(lines.indexOf(failures[0]!));
+    expect(run2).toBeLessThan(lines.indexOf(failures[2]!));
   });
 
   it('a query during an active watch batch waits for it and succeeds', async () => {
