@@ -177,21 +177,26 @@ describe('watch mode', () => {
 
   // Regression: with the embedded Postgres (the default target), chokidar's one-time
   // 'ready' event fired while the server was starting and was missed: watch hung.
-  it('starts with the default embedded Postgres, becomes ready and exports', async () => {
+  // And a rescan during that start ran a batch whose export started a second
+  // embedded server, which clashed with the first (watch exited 1): --rescan-ms 100
+  // makes a rescan during the start certain.
+  it('starts with the default embedded Postgres, becomes ready and exports; no batch runs before it is up', async () => {
     const ws = workspace('watch-embedded');
     fs.chmodSync(ws.root, 0o755); // the postgres system user must reach warehouse/postgres
     ws.write('Customers/c.json', '[{"Customer ID": 1}]');
     ws.write('Orders/o.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n`);
     ws.write('Deliveries/d.csv', 'Order ID,Distance(m)\n1,5\n');
     const port = 56000 + (process.pid % 1000);
-    const watch = startWatch(ws, [], { PIPELINE_EXPORT: '1', PIPELINE_PG_PORT: String(port) });
+    const watch = startWatch(ws, ['--rescan-ms', '100'], { PIPELINE_EXPORT: '1', PIPELINE_PG_PORT: String(port) });
     watches.push(watch);
     await watch.waitFor(/watching/, 60_000);
     await watch.waitFor(/export: version 0 -> 1, 1 upserted/);
+    expect(watch.log()).toMatch(/^[^\n]*embedded Postgres serving on [^\n]*\n[^\n]*run #1 /); // the start-up batch is the first, once it is up
     const url = embeddedOwnerUrl(ws.warehousePath, port)!; // the owner password is random per warehouse, stored 0600
-    expect(diffEcommerce(await readPgEcommerce('public', url), await readEcommerce(ws.warehousePath))).toEqual([]);
+    const exported = await readPgEcommerce('public', url); // while watch serves it
     expect(await watch.stop()).toBe(0);
     expect(watch.log()).toMatch(/stopped/);
+    expect(diffEcommerce(exported, await readEcommerce(ws.warehousePath))).toEqual([]); // once watch lets go of the warehouse
   });
 
   it('quarantines a bad file once, keeps going, and exports each batch to Postgres', async () => {

@@ -61,6 +61,10 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
   let running: Promise<void> | undefined;
   let pending = true;
   let stopping = false;
+  // No batch before the start-up batch: one started by the rescan or an arrival
+  // while the embedded Postgres is still starting would export to a second
+  // embedded server of its own (the two clash). The start-up batch scans all.
+  let started = false;
   let exportBehind = options.export;
   // After a failed export the next attempt waits exportBackoff (1 s, doubling to
   // 30 s), as the log line says. Its own timer: the rescan and arrivals run
@@ -72,7 +76,7 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
   let postgresUrl = options.postgres;
 
   const schedule = (ms: number) => {
-    if (stopping) return;
+    if (stopping || !started) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => void kick(), ms);
   };
@@ -198,6 +202,7 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
       log(`embedded Postgres serving on ${new URL(postgresUrl).host}`);
     }
     await watcherReady;
+    started = true;
     await kick();
   })();
 
