@@ -49,7 +49,7 @@ const inProcess = async (f: (w: Warehouse) => Promise<unknown>) => {
 const rows: (string | number)[][] = [];
 const problems: string[] = [];
 for (const [label, args, f] of [
-  ['explain --order', ['explain', '--order', orderId], (w: Warehouse) => explainOrder(w, sql, Number(orderId))],
+  ['explain --order', ['explain', '--order', orderId], (w: Warehouse) => explainOrder(w, sql, BigInt(orderId))],
   ['explain --customer --at', ['explain', '--customer', String(pick.customer), '--at', pick.at], (w: Warehouse) => explainWindow(w, sql, pick.customer, pick.at)],
 ] as const) {
   const walls: number[] = [];

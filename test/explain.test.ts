@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { explainOrder } from '../pipeline/explain/explainOrder.js';
 import { explainWindow } from '../pipeline/explain/explainWindow.js';
+import { printOrderExplanation } from '../pipeline/explain/printExplanation.js';
 import { SqlSnapshot } from '../pipeline/warehouse/sqlFiles.js';
 import { withWarehouse } from '../pipeline/warehouse/Warehouse.js';
 import { cli, makeWorkspace, type Workspace } from './support/fixtures.js';
@@ -58,7 +59,7 @@ describe('explain', () => {
       code: 0,
       stderr: '',
       json: {
-        order_id: 1, status: 'counted', customer_id: 1, window_start: '2024-02-27 00:00:00',
+        order_id: 1, status: 'counted', quarantined_files: [], customer_id: 1, window_start: '2024-02-27 00:00:00',
         order_source: { path: 'Orders/a.csv', line: 2 },
         delivery_source: { path: 'Deliveries/d1.csv', line: 2 },
         customer_source: { path: 'Customers/c.json', line: 1 },
@@ -69,7 +70,7 @@ describe('explain', () => {
       },
     });
     expect(explain(ws, ['--order', '2']).json).toEqual({
-      order_id: 2, status: 'counted', customer_id: 1, window_start: '2024-02-27 00:00:00',
+      order_id: 2, quarantined_files: [], status: 'counted', customer_id: 1, window_start: '2024-02-27 00:00:00',
       order_source: { path: 'Orders/b.csv', line: 2 },
       delivery_source: { path: 'Deliveries/d1.csv', line: 3 },
       customer_source: { path: 'Customers/c.json', line: 1 },
@@ -80,7 +81,7 @@ describe('explain', () => {
       ],
     });
     expect(explain(ws, ['--order', '3']).json).toEqual({
-      order_id: 3, status: 'counted', customer_id: 1, window_start: '2024-02-27 00:00:00',
+      order_id: 3, quarantined_files: [], status: 'counted', customer_id: 1, window_start: '2024-02-27 00:00:00',
       order_source: { path: 'Orders/a.csv', line: 4 },
       delivery_source: { path: 'Deliveries/d1.csv', line: 4 },
       customer_source: { path: 'Customers/c.json', line: 1 },
@@ -94,20 +95,20 @@ describe('explain', () => {
       code: 0,
       stderr: '',
       json: {
-        order_id: 4, status: 'rejected', customer_id: null, window_start: null,
+        order_id: 4, status: 'rejected', quarantined_files: [], customer_id: null, window_start: null,
         order_source: null, delivery_source: null, customer_source: null,
         history: [{ dataset: 'Orders', path: 'Orders/a.csv', line: 5, outcome: 'rejected', reason: BAD_TOTAL }],
       },
     });
     expect(explain(ws, ['--order', '5']).json).toEqual({
-      order_id: 5, status: 'waiting_for_delivery', customer_id: 1, window_start: '2024-02-27 00:00:00',
+      order_id: 5, quarantined_files: [], status: 'waiting_for_delivery', customer_id: 1, window_start: '2024-02-27 00:00:00',
       order_source: { path: 'Orders/a.csv', line: 6 },
       delivery_source: null,
       customer_source: { path: 'Customers/c.json', line: 1 },
       history: [{ dataset: 'Orders', path: 'Orders/a.csv', line: 6, outcome: 'current', reason: null }],
     });
     expect(explain(ws, ['--order', '6']).json).toEqual({
-      order_id: 6, status: 'waiting_for_customer', customer_id: 2, window_start: '2024-02-27 00:00:00',
+      order_id: 6, quarantined_files: [], status: 'waiting_for_customer', customer_id: 2, window_start: '2024-02-27 00:00:00',
       order_source: { path: 'Orders/a.csv', line: 7 },
       delivery_source: { path: 'Deliveries/d1.csv', line: 5 },
       customer_source: null,
@@ -117,7 +118,7 @@ describe('explain', () => {
       ],
     });
     expect(explain(ws, ['--order', 'YR-7,0']).json).toEqual({
-      order_id: 7, status: 'withdrawn', customer_id: null, window_start: null,
+      order_id: 7, status: 'withdrawn', quarantined_files: [], customer_id: null, window_start: null,
       order_source: null, delivery_source: null, customer_source: null,
       history: [
         { dataset: 'Orders', path: 'Orders/x.csv', line: 2, outcome: 'withdrawn', reason: 'retracted by the retract command' },
@@ -182,6 +183,108 @@ describe('explain', () => {
     expect(human.stdout).toContain('counted orders (4):');
     expect(human.stdout).toContain('order Orders/b.csv:2, delivery Deliveries/d1.csv:3, customer Customers/c.json:1');
   });
+
+  it('keeps 17- and 18-digit order ids exact in --order, --customer, --json and text (…992 and …993 are two orders, 18 nines is not 10^18)', async () => {
+    ws = makeWorkspace('explainbig');
+    ws.write(
+      'Orders/big.csv',
+      [
+        HEADER,
+        '9007199254740993,2,2024-04-01 10:00:00,A,1,10', // line 2: 2^53 + 1, a JS number rounds it to …992
+        '9007199254740992,2,2024-04-01 11:00:00,B,1,20', // 3
+        '"YR-999999999999999999,0",2,2024-04-01 12:00:00,C,1,30', // 4: a JS number makes it 10^18
+        '7,2,2024-04-02 10:00:00,D,1,40', // 5
+      ].join('\n') + '\n',
+    );
+    ws.write('Deliveries/d.csv', 'Order ID,Distance(m)\n9007199254740993,1\n9007199254740992,2\n999999999999999999,3\n7,4\n');
+    ws.write('Customers/c.json', '{"Customer ID": 2}\n');
+    await ws.run();
+
+    const window = cli(['explain', '--customer', '2', '--at', '2024-04-01', '--json', '--warehouse', ws.warehousePath]);
+    expect(window.code).toBe(0);
+    // ids a JS number holds exactly are numbers, the others strings of their digits
+    expect(JSON.parse(window.stdout).orders.map((o: { order_id: unknown; order_source: { line: number } }) => [o.order_id, o.order_source.line])).toEqual([
+      [7, 5], ['9007199254740992', 3], ['9007199254740993', 2], ['999999999999999999', 4],
+    ]);
+    const text = cli(['explain', '--customer', '2', '--at', '2024-04-01', '--warehouse', ws.warehousePath]).stdout;
+    expect(text).toContain('9007199254740993   order Orders/big.csv:2,');
+    expect(text).toContain('9007199254740992   order Orders/big.csv:3,');
+    expect(text).toContain('999999999999999999 order Orders/big.csv:4,');
+    expect(text).not.toContain('1000000000000000000');
+
+    const order = explain(ws, ['--order', '9007199254740993']);
+    expect(order).toMatchObject({ code: 0, stderr: '', json: { order_id: '9007199254740993', status: 'counted', customer_id: 2, order_source: { path: 'Orders/big.csv', line: 2 } } });
+    expect(cli(['explain', '--order', 'YR-999999999999999999,0', '--warehouse', ws.warehousePath]).stdout).toMatch(
+      /^order 999999999999999999: counted \(customer 2, .*\n {2}order {5}Orders\/big\.csv:4\n/,
+    );
+    // in process, the id is a bigint
+    await withWarehouse({ path: ws.warehousePath, readOnly: true }, async (w) => {
+      const e = await explainOrder(w, SqlSnapshot.read(), 9007199254740992n);
+      expect([e.order_id, e.order_source]).toEqual([9007199254740992n, { path: 'Orders/big.csv', line: 3 }]);
+    });
+  });
+
+  it('says what it saw of an order no order row holds: only its delivery (waiting_for_order, exit 0), or nothing but quarantined files it could not read', async () => {
+    ws = makeWorkspace('explainseen');
+    ws.write('Orders/a.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n`, 1);
+    ws.write('Orders/q.csv', 'Order ID,Customer ID\n41,1\n', 2); // no Order Time column: quarantined, nothing read
+    ws.write('Deliveries/d1.csv', 'Order ID,Distance(m)\n1,100\n40,400\n', 3);
+    ws.write('Customers/c.json', '{"Customer ID": 1}\n', 4);
+    await ws.run();
+    const quarantined = { path: 'Orders/q.csv', dataset: 'Orders', reason: expect.stringContaining('Order_Time') };
+
+    const deliveryOnly = explain(ws, ['--order', '40']);
+    expect(deliveryOnly).toEqual({
+      code: 0,
+      stderr: '',
+      json: {
+        order_id: 40, status: 'waiting_for_order', customer_id: null, window_start: null,
+        order_source: null, delivery_source: null, customer_source: null,
+        history: [{ dataset: 'Deliveries', path: 'Deliveries/d1.csv', line: 3, outcome: 'current', reason: null }],
+        quarantined_files: [quarantined],
+      },
+    });
+    const deliveryText = cli(['explain', '--order', '40', '--warehouse', ws.warehousePath]);
+    expect(deliveryText.stdout).toContain('order 40: not counted: its delivery is here, no order row for it has arrived');
+    expect(deliveryText.stdout).toMatch(/Deliveries Deliveries\/d1\.csv:3 +current/);
+    expect(deliveryText.stdout + deliveryText.stderr).not.toMatch(/never seen/);
+
+    const unread = explain(ws, ['--order', '41']);
+    expect(unread).toMatchObject({ code: 1, json: { order_id: 41, status: 'unknown', history: [], quarantined_files: [quarantined] } });
+    expect(unread.stderr).toMatch(/never seen order 41; 1 quarantined file was not read and may hold it/);
+    await withWarehouse({ path: ws.warehousePath, readOnly: true }, async (w) => {
+      const lines: string[] = [];
+      printOrderExplanation(await explainOrder(w, SqlSnapshot.read(), 41n), (l) => lines.push(l));
+      expect(lines).toEqual(['order 41: never seen', 'quarantined, not read (may hold what is missing):', expect.stringMatching(/^ {2}Orders +Orders\/q\.csv +.*Order_Time/)]);
+      // counted: nothing is missing, no quarantined file is listed
+      expect(await explainOrder(w, SqlSnapshot.read(), 1n)).toMatchObject({ status: 'counted', quarantined_files: [] });
+    });
+  });
+
+  it('refuses an empty or non-integer --customer and a bad --at as USAGE (exit 2) naming the option; --at with an offset or Z is converted to UTC', async () => {
+    ws = makeWorkspace('explainargs');
+    ws.write('Orders/a.csv', `${HEADER}\n1,2,2024-04-06 23:30:00,A,1,10\n`); // window [2024-03-28, 2024-04-07) (10 days from 1970-01-01)
+    ws.write('Deliveries/d.csv', 'Order ID,Distance(m)\n1,5\n');
+    ws.write('Customers/c.json', '{"Customer ID": 2}\n');
+    await ws.run();
+    // every refused form is in test/unit/parseCustomerIdArg.test.ts and parseAtArg.test.ts; here: through the CLI
+    const empty = explain(ws, ['--customer', '', '--at', '2024-04-01']);
+    expect(empty).toMatchObject({ code: 2, json: null });
+    expect(empty.stderr).toContain('error [USAGE]: --customer "" is not a Customer ID');
+    for (const at of ['294247-01-10', 'nonsense']) {
+      const r = explain(ws, ['--customer', '2', '--at', at]);
+      expect(r, at).toMatchObject({ code: 2, json: null });
+      expect(r.stderr, at).toContain(`error [USAGE]: --at ${JSON.stringify(at)} is not a timestamp`);
+      expect(r.stderr, at).not.toContain('--window');
+    }
+    // 2024-04-07 01:00 at +02:00 is 2024-04-06 23:00 UTC: the order's window, not the next one
+    const windowOf = (at: string) => explain(ws, ['--customer', '2', '--at', at]);
+    expect(windowOf('2024-04-07T01:00:00+02:00')).toMatchObject({ code: 0, json: { window_start: '2024-03-28 00:00:00', orders: [{ order_id: 1 }] } });
+    // 2024-04-06 23:00 at -02:00 is 2024-04-07 01:00 UTC: the next window, where customer 2 has nothing
+    const next = windowOf('2024-04-06T23:00:00-02:00');
+    expect(next.code).toBe(1);
+    expect(next.stderr).toContain('customer 2 has no ecommerce row and no current order in the window [2024-04-07 00:00:00, 2024-04-17 00:00:00)');
+  });
 });
 
 /**
@@ -197,10 +300,10 @@ propertySuite(301, 8, {
     await withWarehouse({ path: ws.warehousePath, readOnly: true }, async (w) => {
       const ids = (await w.all<{ id: bigint }>(`
         SELECT Order_ID AS id FROM raw_orders UNION SELECT key FROM pipeline_rejects WHERE dataset = 'Orders' AND key IS NOT NULL
-        UNION SELECT key FROM pipeline_withdrawn_rows WHERE dataset = 'Orders' UNION SELECT Order_ID FROM raw_deliveries`)).map((r) => Number(r.id));
-      const counted = new Set<number>();
+        UNION SELECT key FROM pipeline_withdrawn_rows WHERE dataset = 'Orders' UNION SELECT Order_ID FROM raw_deliveries`)).map((r) => r.id);
+      const counted = new Set<bigint>();
       for (const id of ids) if ((await explainOrder(w, sql, id)).status === 'counted') counted.add(id);
-      const listed: number[] = [];
+      const listed: bigint[] = [];
       const rows = await w.all<{ Customer_ID: number; start: string; n: bigint }>(
         `SELECT Customer_ID, start_timestamp::VARCHAR AS start, Order_Count AS n FROM ecommerce`,
       );
@@ -210,7 +313,8 @@ propertySuite(301, 8, {
         listed.push(...e.orders.map((o) => o.order_id));
       }
       expect(new Set(listed).size, `seed ${seed} step ${step}: an order listed in two rows`).toBe(listed.length);
-      expect([...listed].sort((a, b) => a - b), `seed ${seed} step ${step}`).toEqual([...counted].sort((a, b) => a - b));
+      const ascending = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+      expect([...listed].sort(ascending), `seed ${seed} step ${step}`).toEqual([...counted].sort(ascending));
     });
   },
 });

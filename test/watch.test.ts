@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { embeddedOwnerUrl } from '../pipeline/export/embeddedPostgres.js';
@@ -94,6 +95,45 @@ describe('watch mode', () => {
     expect(diffEcommerce(await readEcommerce(ws.warehousePath), scratch)).toEqual([]);
   });
 
+  it('retries a failed export after the delay its log line announces, not at the next rescan; DuckDB keeps loading meanwhile', async () => {
+    const ws = workspace('watch-export-retry');
+    ws.write('Customers/c.json', '[{"Customer ID": 1}]');
+    ws.write('Orders/o1.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n`);
+    ws.write('Deliveries/d.csv', 'Order ID,Distance(m)\n1,5\n2,6\n');
+    // a port nothing listens on: every export attempt fails at once
+    const port = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    // rescans every 100 ms: each one used to retry the export, whatever the line said
+    const watch = startWatch(ws, ['--postgres', `postgres://pipeline@127.0.0.1:${port}/pipeline`, '--rescan-ms', '100', '--settle-ms', '50', '--idle-checkpoint-ms', '0'], { PIPELINE_EXPORT: '1' });
+    watches.push(watch);
+    await watch.waitFor(/export retries in 1s/);
+    ws.write('Orders/o2.csv', `${HEADER}\n2,1,2024-03-01 11:00:00,B,1,20\n`); // arrives during the backoff
+    await watch.waitFor(/export retries in 4s/, 30_000);
+    expect(await watch.stop()).toBe(0);
+
+    // each line starts with its UTC time of day, HH:MM:SS.mmm
+    const lines = watch.log().split('\n');
+    const ms = (line: string) => {
+      const [h, m, s] = line.slice(0, 12).split(':').map(Number) as [number, number, number];
+      return ((h * 60 + m) * 60 + s) * 1000;
+    };
+    const gap = (a: string, b: string) => (ms(b) - ms(a) + 86_400_000) % 86_400_000; // across midnight too
+    const failures = lines.filter((l) => /export retries in \d+s/.test(l)).slice(0, 3);
+    expect(failures.map((l) => /retries in (\d+)s/.exec(l)![1])).toEqual(['1', '2', '4']);
+    // Lower bounds only (a busy machine makes an attempt later, never sooner): each
+    // attempt fails no sooner than the delay the line before announced (±1 ms stamps).
+    expect(gap(failures[0]!, failures[1]!)).toBeGreaterThanOrEqual(1000 - 2);
+    expect(gap(failures[1]!, failures[2]!)).toBeGreaterThanOrEqual(2000 - 2);
+    // the file that arrived during the backoff was loaded by a rescan's batch meanwhile
+    const run2 = lines.findIndex((l) => /run #2 .*1 file\(s\) loaded/.test(l));
+    expect(run2).toBeGreaterThan(lines.indexOf(failures[0]!));
+    expect(run2).toBeLessThan(lines.indexOf(failures[2]!));
+  });
+
   it('a query during an active watch batch waits for it and succeeds', async () => {
     const ws = workspace('watch-sql');
     const gen = path.join(ws.root, 'gen');
@@ -137,21 +177,26 @@ describe('watch mode', () => {
 
   // Regression: with the embedded Postgres (the default target), chokidar's one-time
   // 'ready' event fired while the server was starting and was missed: watch hung.
-  it('starts with the default embedded Postgres, becomes ready and exports', async () => {
+  // And a rescan during that start ran a batch whose export started a second
+  // embedded server, which clashed with the first (watch exited 1): --rescan-ms 100
+  // makes a rescan during the start certain.
+  it('starts with the default embedded Postgres, becomes ready and exports; no batch runs before it is up', async () => {
     const ws = workspace('watch-embedded');
     fs.chmodSync(ws.root, 0o755); // the postgres system user must reach warehouse/postgres
     ws.write('Customers/c.json', '[{"Customer ID": 1}]');
     ws.write('Orders/o.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n`);
     ws.write('Deliveries/d.csv', 'Order ID,Distance(m)\n1,5\n');
     const port = 56000 + (process.pid % 1000);
-    const watch = startWatch(ws, [], { PIPELINE_EXPORT: '1', PIPELINE_PG_PORT: String(port) });
+    const watch = startWatch(ws, ['--rescan-ms', '100'], { PIPELINE_EXPORT: '1', PIPELINE_PG_PORT: String(port) });
     watches.push(watch);
     await watch.waitFor(/watching/, 60_000);
     await watch.waitFor(/export: version 0 -> 1, 1 upserted/);
+    expect(watch.log()).toMatch(/^[^\n]*embedded Postgres serving on [^\n]*\n[^\n]*run #1 /); // the start-up batch is the first, once it is up
     const url = embeddedOwnerUrl(ws.warehousePath, port)!; // the owner password is random per warehouse, stored 0600
-    expect(diffEcommerce(await readPgEcommerce('public', url), await readEcommerce(ws.warehousePath))).toEqual([]);
+    const exported = await readPgEcommerce('public', url); // while watch serves it
     expect(await watch.stop()).toBe(0);
     expect(watch.log()).toMatch(/stopped/);
+    expect(diffEcommerce(exported, await readEcommerce(ws.warehousePath))).toEqual([]); // once watch lets go of the warehouse
   });
 
   it('quarantines a bad file once, keeps going, and exports each batch to Postgres', async () => {

@@ -13,14 +13,16 @@ import { sqlCommand } from './commands/sqlCommand.js';
 import { statusCommand } from './commands/statusCommand.js';
 import { versionCommand } from './commands/versionCommand.js';
 import { watchCommand } from './commands/watchCommand.js';
+import { terminalSafe } from './terminalSafe.js';
 
+// Messages may quote data (a file name, a value): printed terminal-safe.
 function fail(error: unknown): never {
   if (error instanceof PipelineError) {
-    console.error(`error [${error.code}]: ${maskSecrets(error.message)}`);
+    console.error(`error [${error.code}]: ${terminalSafe(maskSecrets(error.message))}`);
     process.exit(error.exitCode);
   }
   const message = error instanceof Error ? error.message : String(error);
-  console.error(`error: ${maskSecrets(message)}`);
+  console.error(`error: ${terminalSafe(maskSecrets(message))}`);
   process.exit(EXIT_CODES.failure);
 }
 
@@ -57,7 +59,7 @@ try {
       if (err) throw err;
       // A handler whose promise was rejected with nothing (a library's bare reject()) is a failure, not bad usage.
       if (msg === null || msg === undefined) throw new Error('the command failed without an error message');
-      console.error(`error [USAGE]: ${msg}\n(see pipeline --help)`);
+      console.error(`error [USAGE]: ${terminalSafe(msg)}\n(see pipeline --help)`);
       process.exit(EXIT_CODES.usage);
     })
     .help()

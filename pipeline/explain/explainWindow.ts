@@ -9,17 +9,17 @@ import { sourceRef } from './sourceRef.js';
 
 /**
  * Which orders make up one `ecommerce` row (customer, window containing
- * `timestamp`), and which of the customer's current orders in that window are
- * not counted, with why. NOT_FOUND when there is neither a row nor an order.
+ * `at`), and which of the customer's current orders in that window are not
+ * counted, with why. NOT_FOUND when there is neither a row nor an order.
+ * `at`: a UTC timestamp as parseAtArg gives it ('2024-03-05 10:00:00').
  */
-export async function explainWindow(w: Warehouse, sql: SqlSnapshot, customerId: number, timestamp: string): Promise<WindowExplanation> {
+export async function explainWindow(w: Warehouse, sql: SqlSnapshot, customerId: number, at: string): Promise<WindowExplanation> {
   const window = await readWindowSetting(w);
-  const bounds = await w.one<{ start: string | null; end: string; start_ts: unknown }>(
-    `SELECT strftime(window_start(TRY_CAST($1 AS TIMESTAMP), $2::INTERVAL), '%Y-%m-%d %H:%M:%S') AS start,
-            strftime(window_start(TRY_CAST($1 AS TIMESTAMP), $2::INTERVAL) + $2::INTERVAL, '%Y-%m-%d %H:%M:%S') AS end`,
-    [timestamp, window],
-  );
-  if (!bounds?.start) throw new PipelineError('USAGE', `--window ${JSON.stringify(timestamp)} is not a timestamp (e.g. 2024-03-05 or 2024-03-05 10:00:00)`);
+  const bounds = (await w.one<{ start: string; end: string }>(
+    `SELECT strftime(window_start($1::TIMESTAMP, $2::INTERVAL), '%Y-%m-%d %H:%M:%S') AS start,
+            strftime(window_start($1::TIMESTAMP, $2::INTERVAL) + $2::INTERVAL, '%Y-%m-%d %H:%M:%S') AS end`,
+    [at, window],
+  ))!;
   const reader = await w.connection.runAndReadAll(
     `SELECT * FROM ecommerce WHERE Customer_ID = $1 AND start_timestamp = $2::TIMESTAMP`,
     [customerId, bounds.start],
@@ -30,10 +30,9 @@ export async function explainWindow(w: Warehouse, sql: SqlSnapshot, customerId: 
   // A window holds a handful of orders: each is looked up by key (pruned scans),
   // cheaper than joining the whole keyed state to the customer's orders.
   const ids = await w.all<{ Order_ID: bigint }>(sql.render('explain/window_orders.sql'), [customerId, bounds.start, window]);
-  for (const { Order_ID } of ids) {
-    const o = await readOrderState(w, sql, Order_ID, window);
+  for (const { Order_ID: orderId } of ids) {
+    const o = await readOrderState(w, sql, orderId, window);
     if (!o) continue;
-    const orderId = Number(Order_ID);
     if (!o.has_delivery) notCounted.push({ order_id: orderId, status: 'waiting_for_delivery' });
     else if (!o.has_customer) notCounted.push({ order_id: orderId, status: 'waiting_for_customer' });
     else {

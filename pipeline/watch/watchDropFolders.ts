@@ -61,13 +61,22 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
   let running: Promise<void> | undefined;
   let pending = true;
   let stopping = false;
+  // No batch before the start-up batch: one started by the rescan or an arrival
+  // while the embedded Postgres is still starting would export to a second
+  // embedded server of its own (the two clash). The start-up batch scans all.
+  let started = false;
   let exportBehind = options.export;
+  // After a failed export the next attempt waits exportBackoff (1 s, doubling to
+  // 30 s), as the log line says. Its own timer: the rescan and arrivals run
+  // batches meanwhile (DuckDB keeps loading) but those do not export before it.
   let exportBackoff = 1000;
+  let exportDue = true;
+  let exportRetryTimer: NodeJS.Timeout | undefined;
   let embedded: RunningPostgres | undefined;
   let postgresUrl = options.postgres;
 
   const schedule = (ms: number) => {
-    if (stopping) return;
+    if (stopping || !started) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => void kick(), ms);
   };
@@ -126,7 +135,11 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
   const logExport = (sync: SyncReport | undefined, error: Error | undefined) => {
     if (error) {
       log(`${maskSecrets(error.message)}; DuckDB is committed, export retries in ${exportBackoff / 1000}s`);
-      schedule(exportBackoff);
+      exportDue = false;
+      exportRetryTimer = setTimeout(() => {
+        exportDue = true;
+        schedule(0);
+      }, exportBackoff);
       exportBackoff = Math.min(exportBackoff * 2, 30_000);
     } else if (sync) {
       exportBehind = false;
@@ -142,8 +155,8 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
       report = await runThenExport(config, {
         run: { settleMs, onWait: (m) => log(m), progress },
         export: options.export ? { postgres: postgresUrl, pgSchema: options.pgSchema, attempts: 1, progress } : undefined,
-        // what this batch changed, or what an earlier batch's failed export left behind
-        exportWhen: (run) => (exportBehind ||= run.changed),
+        // what this batch changed, or what an earlier batch's failed export left behind, once its retry is due
+        exportWhen: (run) => (exportBehind ||= run.changed) && exportDue,
         onRun: logRun,
       });
     } catch (error) {
@@ -189,6 +202,7 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
       log(`embedded Postgres serving on ${new URL(postgresUrl).host}`);
     }
     await watcherReady;
+    started = true;
     await kick();
   })();
 
@@ -198,6 +212,7 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
       stopping = true;
       if (timer) clearTimeout(timer);
       if (idleTimer) clearTimeout(idleTimer);
+      if (exportRetryTimer) clearTimeout(exportRetryTimer);
       clearInterval(rescan);
       await watcher.close();
       await ready.catch(() => undefined);

@@ -8,6 +8,7 @@ interface WatchArgs extends GlobalArgs, ExportArgs {
   'settle-ms': number;
   'debounce-ms': number;
   'idle-checkpoint-ms': number;
+  'rescan-ms': number;
 }
 
 export const watchCommand: CommandModule<object, WatchArgs> = {
@@ -17,10 +18,15 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
     withExportOptions(withGlobalOptions(y))
       .option('settle-ms', { type: 'number', default: 250, describe: 'a file is read once unchanged for this long' })
       .option('debounce-ms', { type: 'number', default: 100, describe: 'arrivals this close together form one batch' })
+      .option('rescan-ms', { type: 'number', default: 5000, describe: 'safety-net rescan of the drop folders (file events can be lost under load)' })
       .option('idle-checkpoint-ms', {
         type: 'number',
         default: 3000,
         describe: 'after this long without arrivals, fold the write-ahead log a run kept into the warehouse file (0: never)',
+      })
+      .check((a) => {
+        if (!(a['rescan-ms'] >= 100)) throw new Error('--rescan-ms must be at least 100');
+        return true;
       }) as never,
   handler: async (args) => {
     const config = configFrom(args);
@@ -37,6 +43,7 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
       settleMs: args['settle-ms'],
       debounceMs: args['debounce-ms'],
       idleCheckpointMs: args['idle-checkpoint-ms'],
+      rescanMs: args['rescan-ms'],
       log: (line) => console.log(`${stamp()} ${line}`),
       // One line per batch as always; progress bars only for a batch still running after ~2 s, on a terminal.
       progress: () => terminalProgress(process.stdout, { showAfterMs: 2000 }),
