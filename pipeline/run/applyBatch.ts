@@ -100,6 +100,7 @@ export async function applyBatch(w: Warehouse, input: BatchInput): Promise<Batch
   });
   if (inParts) {
     await w.commitPart(); // the audits then read the result committed, with every thread
+    crashPoint('after-result');
     await unmarkFirstBuild(w);
   }
 

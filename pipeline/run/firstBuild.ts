@@ -1,4 +1,5 @@
 import { quotedIdentifier } from '@duckdb/node-api';
+import { PipelineError } from '../errors/PipelineError.js';
 import { DATASET_LIST } from '../ingest/datasets.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 
@@ -14,10 +15,13 @@ import type { Warehouse } from '../warehouse/Warehouse.js';
  * It stays all-or-nothing: the first part writes a marker row
  * (pipeline_settings key `first_build`, value = the raw tables' columns before
  * the build), the last part removes it. No other process sees the parts in
- * between (DuckDB's file lock admits no reader while a writer has the file
- * open); a run that fails after a part was committed undoes the build before
- * it reports the error, and a build killed in between is undone by the next
- * run before it reads anything (undoInterruptedFirstBuild).
+ * between while the build runs (DuckDB's file lock admits no reader while a
+ * writer has the file open); a run that fails after a part was committed
+ * undoes the build before it reports the error, and a build killed in between
+ * is undone by the next run before it reads anything
+ * (undoInterruptedFirstBuild). Until then every other opener is refused with
+ * FIRST_BUILD_INTERRUPTED (Warehouse.open, refuseInterruptedFirstBuild), so no
+ * reader ever sees the parts.
  */
 export const FIRST_BUILD_MARKER = 'first_build';
 
@@ -74,6 +78,27 @@ async function readMarker(w: Warehouse): Promise<FirstBuildMarker | undefined> {
 /** The run id of a first build that was committed in part and not finished, if any. */
 export async function interruptedFirstBuild(w: Warehouse): Promise<number | undefined> {
   return (await readMarker(w))?.runId;
+}
+
+/**
+ * At open (Warehouse.open), for every opener but a run (which undoes it) and
+ * status (which reports it): a warehouse holding the parts of an unfinished
+ * first build is refused, so no reader (sql, report, check, explain, the
+ * Parquet and Postgres exports) sees them. A warehouse not yet migrated has
+ * no marker.
+ */
+export async function refuseInterruptedFirstBuild(w: Warehouse): Promise<void> {
+  const migrated = await w.count(
+    `SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'pipeline_settings'`,
+  );
+  if (migrated === 0) return;
+  const runId = await interruptedFirstBuild(w);
+  if (runId === undefined) return;
+  throw new PipelineError(
+    'FIRST_BUILD_INTERRUPTED',
+    `the first build of the warehouse ${w.path} (run #${runId}) was interrupted before it finished: nothing is loaded yet, ` +
+      `and the parts it committed are not shown. \`pipeline run\` undoes it and loads the files again`,
+  );
 }
 
 /**

@@ -75,7 +75,7 @@ async function stageAndCommit(
 export async function runPipeline(config: PipelineConfig, options: RunOptions = {}): Promise<RunReport> {
   const started = performance.now();
   const startedAt = new Date();
-  return withWarehouse(warehouseOptions(config, { onWait: options.onWait }), async (w) => {
+  return withWarehouse(warehouseOptions(config, { onWait: options.onWait, allowInterruptedFirstBuild: true }), async (w) => {
     const sql = await readRunSql(w, config, options.rebuild === true); // migrates first
     // A first build killed between its parts is undone before the ledger is read.
     const undone = await undoInterruptedFirstBuild(w);

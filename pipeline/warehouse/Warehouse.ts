@@ -5,6 +5,7 @@ import { PipelineError } from '../errors/PipelineError.js';
 import { corruptWarehouseError, isCorruptionMessage } from './corruptWarehouseError.js';
 import { knownCorruption, rememberCorruption } from './corruptionMarker.js';
 import { walBytes } from './walBytes.js';
+import { refuseInterruptedFirstBuild } from '../run/firstBuild.js';
 
 export interface WarehouseOptions {
   path: string;
@@ -18,6 +19,12 @@ export interface WarehouseOptions {
    */
   lockWaitMs?: number;
   onWait?: (message: string) => void;
+  /**
+   * Open a warehouse that holds an unfinished first build (firstBuild.ts):
+   * only a run (it undoes the build), status (it reports it) and the idle
+   * checkpoint. Every other opener fails with FIRST_BUILD_INTERRUPTED.
+   */
+  allowInterruptedFirstBuild?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -70,7 +77,15 @@ export class Warehouse {
     const known = knownCorruption(options.path);
     if (known) throw corruptWarehouseError(options.path, known);
     try {
-      return await Warehouse.openWaiting(options);
+      const w = await Warehouse.openWaiting(options);
+      if (options.allowInterruptedFirstBuild) return w;
+      try {
+        await refuseInterruptedFirstBuild(w);
+      } catch (error) {
+        w.close();
+        throw error;
+      }
+      return w;
     } catch (error) {
       if (error instanceof PipelineError && error.code === 'WAREHOUSE_CORRUPT') rememberCorruption(options.path, duckdbMessage(error));
       throw error;

@@ -16,7 +16,7 @@ export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
   builder: (y) => withExportOptions(withGlobalOptions(y)).option('json', { type: 'boolean', default: false }) as never,
   handler: async (args) => {
     const config = configFrom(args);
-    await withWarehouse(warehouseOptions(config, { readOnly: true }), async (w) => {
+    await withWarehouse(warehouseOptions(config, { readOnly: true, allowInterruptedFirstBuild: true }), async (w) => {
       // First: a damaged file must not be reported as fine (WAREHOUSE_CORRUPT, exit 1).
       const integrity = await statusIntegrity(w, fs.statSync(config.warehousePath).size);
       // Skipped entries are not recorded: the drop folders are listed now (cheap, no file is read).
