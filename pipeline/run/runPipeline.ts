@@ -1,5 +1,6 @@
 import type { PipelineConfig } from '../config/loadConfig.js';
 import type { ProgressReporter } from '../progress/ProgressReporter.js';
+import { consistencyProbe, inconsistencyWarning } from '../warehouse/consistencyProbe.js';
 import { recordSqlFiles } from '../warehouse/migrateWarehouse.js';
 import { Warehouse, withWarehouse } from '../warehouse/Warehouse.js';
 import { warehouseOptions } from '../warehouse/warehouseOptions.js';
@@ -79,6 +80,8 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
     const sql = await readRunSql(w, config, options.rebuild === true); // migrates first
     // A first build killed between its parts is undone before the ledger is read.
     const undone = await undoInterruptedFirstBuild(w);
+    // Damage done by hand (sql --write) is not repaired by a run: say so instead of "nothing to do".
+    const damage = await consistencyProbe(w);
     const ledger = await latestLedgerEntries(w);
     const kind: BatchInput['kind'] = options.retract !== undefined ? 'retract' : options.rebuild ? 'rebuild' : 'run';
     const withdraw = options.retract !== undefined ? [retractWithdrawal(options.retract, config.dataDir, ledger)] : [];
@@ -87,6 +90,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
     const arrivals = await findArrivals(config.dataDir, ledger, { scan: kind === 'run', fresh, settleMs: options.settleMs ?? 0 });
     const warnings = [...sql.warnings, ...arrivals.warnings];
     if (undone) warnings.unshift('an interrupted first build was undone; this run loads its files again');
+    if (damage.length > 0 && kind !== 'rebuild') warnings.unshift(inconsistencyWarning(damage));
     const forceFull = options.rebuild === true || sql.rebuildReason !== undefined;
     const nothingToDo = arrivals.plan.newVersions.length === 0 && withdraw.length === 0 && !forceFull;
 
@@ -95,6 +99,15 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
       : await stageAndCommit(w, config, options, { kind, withdraw, forceFull, startedAt }, arrivals, sql);
     const filesArchived =
       options.archive && kind === 'run' ? await archiveLoadedFiles(w, config.dataDir, arrivals.scan.files, warnings) : 0;
+    if (kind === 'rebuild') {
+      const left = await consistencyProbe(w);
+      if (left.length > 0) {
+        warnings.unshift(
+          `the rebuild could not repair the warehouse (${left.join('; ')}): the raw tables lack rows the ledger says were loaded; ` +
+            'move the warehouse aside and run (a run on a fresh warehouse reads the drop folders and <data>/archive/)',
+        );
+      }
+    }
     const resultRows = await w.count('SELECT count(*) FROM ecommerce_state');
     return buildRunReport({ kind, arrivals, result, filesArchived, resultRows, rebuildReason: sql.rebuildReason, warnings, started });
   });
