@@ -25,6 +25,9 @@ import type { Warehouse } from '../warehouse/Warehouse.js';
  */
 export const FIRST_BUILD_MARKER = 'first_build';
 
+/** Said after the error of a first build that failed and was undone. */
+export const FIRST_BUILD_UNDONE = 'the first build was undone: the warehouse is as before it';
+
 /** The tables a first build writes before its last part (the last part writes the rest in its own transaction). */
 const PARTIAL_TABLES = [
   'pipeline_files',
@@ -111,8 +114,19 @@ export async function undoInterruptedFirstBuild(w: Warehouse): Promise<boolean> 
   if (marker === undefined) return false;
   const before = marker.rawColumns;
   const now = await rawColumns(w);
+  // Emptied by dropping and recreating each table (its CREATE statement as DuckDB
+  // keeps it), not by DELETE: the WAL then holds a few catalog entries instead of
+  // every deleted row id, so the undo also succeeds on a disk the build filled.
+  const ddl = await w.all<{ table_name: string; sql: string }>(
+    `SELECT table_name, sql FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'
+       AND table_name IN (${PARTIAL_TABLES.map(() => '?').join(', ')})`,
+    PARTIAL_TABLES,
+  );
   await w.transaction(async () => {
-    for (const table of PARTIAL_TABLES) await w.run(`DELETE FROM ${quotedIdentifier(table)}`);
+    for (const t of ddl) {
+      await w.run(`DROP TABLE ${quotedIdentifier(t.table_name)}`);
+      await w.run(t.sql);
+    }
   });
   // Separate transactions: DuckDB refuses to commit one that deletes a table's rows
   // and drops one of its columns ("another transaction has altered this table").

@@ -9,7 +9,7 @@ import { archiveLoadedFiles } from './archiveLoadedFiles.js';
 import { commitBatch } from './commitBatch.js';
 import { crashPoint } from './crashPoint.js';
 import { findArrivals, type Arrivals } from './findArrivals.js';
-import { undoInterruptedFirstBuild } from './firstBuild.js';
+import { FIRST_BUILD_UNDONE, undoInterruptedFirstBuild } from './firstBuild.js';
 import { latestLedgerEntries } from './ledger.js';
 import { readRunSql, type RunSql } from './readRunSql.js';
 import { recordTouched } from './recordTouched.js';
@@ -74,9 +74,45 @@ async function stageAndCommit(
  * commits in parts and stays all-or-nothing: firstBuild.ts).
  */
 export async function runPipeline(config: PipelineConfig, options: RunOptions = {}): Promise<RunReport> {
+  let opened = false;
+  try {
+    return await runOpened(config, options, () => (opened = true));
+  } catch (error) {
+    if (opened) await undoFailedFirstBuild(config, error);
+    throw error;
+  }
+}
+
+/**
+ * After a failed run: a first build that committed parts is undone before the
+ * error is reported (commitBatch does it on the run's connection when it can;
+ * after e.g. a full disk invalidated that connection, here on a fresh one).
+ * The error says whether the undo happened; if it could not (the disk is still
+ * full), every reader refuses the warehouse until the next run undoes it.
+ */
+async function undoFailedFirstBuild(config: PipelineConfig, error: unknown): Promise<void> {
+  let note: string;
+  try {
+    const undone = await withWarehouse(
+      { ...warehouseOptions(config, { allowInterruptedFirstBuild: true }), lockWaitMs: 0 },
+      (w) => undoInterruptedFirstBuild(w),
+    );
+    if (!undone) return;
+    note = FIRST_BUILD_UNDONE;
+  } catch (undoError) {
+    const why = undoError instanceof Error ? undoError.message.split('\n')[0] : String(undoError);
+    note =
+      `the parts the first build committed could not be undone yet (${why}); ` +
+      'every reader refuses the warehouse until the next `pipeline run` undoes them';
+  }
+  if (error instanceof Error) error.message = `${error.message}\n${note}`;
+}
+
+async function runOpened(config: PipelineConfig, options: RunOptions, onOpen: () => void): Promise<RunReport> {
   const started = performance.now();
   const startedAt = new Date();
   return withWarehouse(warehouseOptions(config, { onWait: options.onWait, allowInterruptedFirstBuild: true }), async (w) => {
+    onOpen();
     const sql = await readRunSql(w, config, options.rebuild === true); // migrates first
     // A first build killed between its parts is undone before the ledger is read.
     const undone = await undoInterruptedFirstBuild(w);
