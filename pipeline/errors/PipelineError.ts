@@ -6,6 +6,10 @@ export type PipelineErrorCode =
   | 'SQL_FILE_MISSING'
   | 'WAREHOUSE_LOCKED'
   | 'WAREHOUSE_CORRUPT'
+  | 'WAREHOUSE_INCONSISTENT'
+  | 'WAREHOUSE_READ_ONLY'
+  | 'FIRST_BUILD_INTERRUPTED'
+  | 'DISK_FULL'
   | 'NOT_FOUND'
   | 'POSTGRES_UNAVAILABLE'
   | 'POSTGRES_TABLE_INCOMPATIBLE'
@@ -18,6 +22,7 @@ export const EXIT_CODES = {
   usage: 2,
   strictRejects: 3,
   exportFailed: 4,
+  diskFull: 5,
 } as const;
 
 /** An error with a machine-readable `code` and a message meant for a person. */
@@ -34,6 +39,8 @@ export class PipelineError extends Error {
         ? EXIT_CODES.usage
         : code === 'POSTGRES_UNAVAILABLE' || code === 'POSTGRES_TABLE_INCOMPATIBLE'
           ? EXIT_CODES.exportFailed
-          : EXIT_CODES.failure;
+          : code === 'DISK_FULL'
+            ? EXIT_CODES.diskFull
+            : EXIT_CODES.failure;
   }
 }

@@ -11,6 +11,7 @@ import { loadStagedVersions } from './loadStagedVersions.js';
 import type { NewVersion } from './planBatch.js';
 import { recomputeResult } from './recomputeResult.js';
 import { recordRun } from './recordRun.js';
+import { runStep } from './runStep.js';
 import { setRunVariables } from './setRunVariables.js';
 import { markWithdrawn, withdrawnVersions } from './withdrawnVersions.js';
 
@@ -82,6 +83,8 @@ export async function applyBatch(w: Warehouse, input: BatchInput): Promise<Batch
 
   const withdrawn = withdrawnVersions(input);
   await markWithdrawn(w, withdrawn, runId);
+  // A rebuild repairs what the ledger does not account for (rows of a ledger entry deleted by hand).
+  if (input.kind === 'rebuild') await runStep(w, input.sql, 'batch/drop_unledgered_rows.sql');
   // A first build commits raw rows, keyed state and result as they are done (firstBuild.ts).
   const inParts = input.kind === 'run' && withdrawn.size === 0 && (await isFirstBuild(w));
   if (inParts) await markFirstBuild(w, runId);
@@ -100,6 +103,7 @@ export async function applyBatch(w: Warehouse, input: BatchInput): Promise<Batch
   });
   if (inParts) {
     await w.commitPart(); // the audits then read the result committed, with every thread
+    crashPoint('after-result');
     await unmarkFirstBuild(w);
   }
 

@@ -3,7 +3,7 @@ import type { SqlFile } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import { applyBatch, type BatchInput, type BatchResult } from './applyBatch.js';
 import { crashPoint } from './crashPoint.js';
-import { undoInterruptedFirstBuild } from './firstBuild.js';
+import { FIRST_BUILD_UNDONE, undoInterruptedFirstBuild } from './firstBuild.js';
 import type { BatchPlan } from './planBatch.js';
 import { recordTouched } from './recordTouched.js';
 import { runAudits } from './runAudits.js';
@@ -27,7 +27,10 @@ export async function commitBatch(w: Warehouse, plan: BatchPlan, input: BatchInp
     });
   } catch (error) {
     // A first build commits in parts: the rollback undid only the last one.
-    await undoInterruptedFirstBuild(w);
+    // Undone here when this connection still can; else runPipeline reopens the
+    // warehouse and undoes it. The run's own error is the one reported.
+    const undone = await undoInterruptedFirstBuild(w).catch(() => false);
+    if (undone && error instanceof Error) error.message = `${error.message}\n${FIRST_BUILD_UNDONE}`;
     throw error;
   }
   crashPoint('after-commit');

@@ -8,6 +8,7 @@ export type CrashPointName =
   | 'after-stage'
   | 'after-ingest'
   | 'after-keyed-state'
+  | 'after-result'
   | 'before-commit'
   | 'after-commit'
   | 'export-before-copy'

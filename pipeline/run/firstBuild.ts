@@ -1,4 +1,5 @@
 import { quotedIdentifier } from '@duckdb/node-api';
+import { PipelineError } from '../errors/PipelineError.js';
 import { DATASET_LIST } from '../ingest/datasets.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 
@@ -14,12 +15,18 @@ import type { Warehouse } from '../warehouse/Warehouse.js';
  * It stays all-or-nothing: the first part writes a marker row
  * (pipeline_settings key `first_build`, value = the raw tables' columns before
  * the build), the last part removes it. No other process sees the parts in
- * between (DuckDB's file lock admits no reader while a writer has the file
- * open); a run that fails after a part was committed undoes the build before
- * it reports the error, and a build killed in between is undone by the next
- * run before it reads anything (undoInterruptedFirstBuild).
+ * between while the build runs (DuckDB's file lock admits no reader while a
+ * writer has the file open); a run that fails after a part was committed
+ * undoes the build before it reports the error, and a build killed in between
+ * is undone by the next run before it reads anything
+ * (undoInterruptedFirstBuild). Until then every other opener is refused with
+ * FIRST_BUILD_INTERRUPTED (Warehouse.open, refuseInterruptedFirstBuild), so no
+ * reader ever sees the parts.
  */
 export const FIRST_BUILD_MARKER = 'first_build';
+
+/** Said after the error of a first build that failed and was undone. */
+export const FIRST_BUILD_UNDONE = 'the first build was undone: the warehouse is as before it';
 
 /** The tables a first build writes before its last part (the last part writes the rest in its own transaction). */
 const PARTIAL_TABLES = [
@@ -77,6 +84,27 @@ export async function interruptedFirstBuild(w: Warehouse): Promise<number | unde
 }
 
 /**
+ * At open (Warehouse.open), for every opener but a run (which undoes it) and
+ * status (which reports it): a warehouse holding the parts of an unfinished
+ * first build is refused, so no reader (sql, report, check, explain, the
+ * Parquet and Postgres exports) sees them. A warehouse not yet migrated has
+ * no marker.
+ */
+export async function refuseInterruptedFirstBuild(w: Warehouse): Promise<void> {
+  const migrated = await w.count(
+    `SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'pipeline_settings'`,
+  );
+  if (migrated === 0) return;
+  const runId = await interruptedFirstBuild(w);
+  if (runId === undefined) return;
+  throw new PipelineError(
+    'FIRST_BUILD_INTERRUPTED',
+    `the first build of the warehouse ${w.path} (run #${runId}) was interrupted before it finished: nothing is loaded yet, ` +
+      `and the parts it committed are not shown. \`pipeline run\` undoes it and loads the files again`,
+  );
+}
+
+/**
  * Outside any transaction: when a first build was left half done (killed, or
  * failed after a part was committed), empties what it wrote and drops the raw
  * columns it added, so the warehouse is as before it. Returns whether it did.
@@ -86,8 +114,19 @@ export async function undoInterruptedFirstBuild(w: Warehouse): Promise<boolean> 
   if (marker === undefined) return false;
   const before = marker.rawColumns;
   const now = await rawColumns(w);
+  // Emptied by dropping and recreating each table (its CREATE statement as DuckDB
+  // keeps it), not by DELETE: the WAL then holds a few catalog entries instead of
+  // every deleted row id, so the undo also succeeds on a disk the build filled.
+  const ddl = await w.all<{ table_name: string; sql: string }>(
+    `SELECT table_name, sql FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'
+       AND table_name IN (${PARTIAL_TABLES.map(() => '?').join(', ')})`,
+    PARTIAL_TABLES,
+  );
   await w.transaction(async () => {
-    for (const table of PARTIAL_TABLES) await w.run(`DELETE FROM ${quotedIdentifier(table)}`);
+    for (const t of ddl) {
+      await w.run(`DROP TABLE ${quotedIdentifier(t.table_name)}`);
+      await w.run(t.sql);
+    }
   });
   // Separate transactions: DuckDB refuses to commit one that deletes a table's rows
   // and drops one of its columns ("another transaction has altered this table").

@@ -54,14 +54,14 @@ export async function readStatus(w: Warehouse, lastRuns = 10): Promise<StatusRep
     await w.all(`SELECT * FROM pipeline_runs ORDER BY run_id DESC LIMIT ${lastRuns}`),
   );
   const version = Number((await w.one<{ v: bigint | null }>('SELECT max(run_id) AS v FROM pipeline_runs'))?.v ?? 0);
-  const resultRows = await w.count('SELECT count(*) FROM ecommerce_state');
+  const interrupted = (await interruptedFirstBuild(w)) ?? null;
+  // what an unfinished first build recorded is undone by the next run: not reported as loaded
+  const loaded = interrupted === null;
+  const resultRows = loaded ? await w.count('SELECT count(*) FROM ecommerce_state') : 0;
   const win = await w.one<{ value: string }>(`SELECT value FROM pipeline_settings WHERE key = 'window'`);
   const sqlFiles = plainRows<StatusReport['sql_files'][number]>(
     await w.all('SELECT name, kind, checksum FROM pipeline_sql_files ORDER BY kind, name'),
   );
-  const interrupted = (await interruptedFirstBuild(w)) ?? null;
-  // what an unfinished first build recorded is undone by the next run: not reported as loaded
-  const loaded = interrupted === null;
   return {
     files: loaded ? files : [], datasets: loaded ? datasets : [], runs, version, result_rows: resultRows,
     window: win?.value ?? null, sql_files: sqlFiles, interrupted_first_build: interrupted,

@@ -1,5 +1,6 @@
 import type { PipelineConfig } from '../config/loadConfig.js';
 import type { ProgressReporter } from '../progress/ProgressReporter.js';
+import { consistencyProbe, inconsistencyWarning } from '../warehouse/consistencyProbe.js';
 import { recordSqlFiles } from '../warehouse/migrateWarehouse.js';
 import { Warehouse, withWarehouse } from '../warehouse/Warehouse.js';
 import { warehouseOptions } from '../warehouse/warehouseOptions.js';
@@ -8,7 +9,7 @@ import { archiveLoadedFiles } from './archiveLoadedFiles.js';
 import { commitBatch } from './commitBatch.js';
 import { crashPoint } from './crashPoint.js';
 import { findArrivals, type Arrivals } from './findArrivals.js';
-import { undoInterruptedFirstBuild } from './firstBuild.js';
+import { FIRST_BUILD_UNDONE, undoInterruptedFirstBuild } from './firstBuild.js';
 import { latestLedgerEntries } from './ledger.js';
 import { readRunSql, type RunSql } from './readRunSql.js';
 import { recordTouched } from './recordTouched.js';
@@ -73,12 +74,50 @@ async function stageAndCommit(
  * commits in parts and stays all-or-nothing: firstBuild.ts).
  */
 export async function runPipeline(config: PipelineConfig, options: RunOptions = {}): Promise<RunReport> {
+  let opened = false;
+  try {
+    return await runOpened(config, options, () => (opened = true));
+  } catch (error) {
+    if (opened) await undoFailedFirstBuild(config, error);
+    throw error;
+  }
+}
+
+/**
+ * After a failed run: a first build that committed parts is undone before the
+ * error is reported (commitBatch does it on the run's connection when it can;
+ * after e.g. a full disk invalidated that connection, here on a fresh one).
+ * The error says whether the undo happened; if it could not (the disk is still
+ * full), every reader refuses the warehouse until the next run undoes it.
+ */
+async function undoFailedFirstBuild(config: PipelineConfig, error: unknown): Promise<void> {
+  let note: string;
+  try {
+    const undone = await withWarehouse(
+      { ...warehouseOptions(config, { allowInterruptedFirstBuild: true }), lockWaitMs: 0 },
+      (w) => undoInterruptedFirstBuild(w),
+    );
+    if (!undone) return;
+    note = FIRST_BUILD_UNDONE;
+  } catch (undoError) {
+    const why = undoError instanceof Error ? undoError.message.split('\n')[0] : String(undoError);
+    note =
+      `the parts the first build committed could not be undone yet (${why}); ` +
+      'every reader refuses the warehouse until the next `pipeline run` undoes them';
+  }
+  if (error instanceof Error) error.message = `${error.message}\n${note}`;
+}
+
+async function runOpened(config: PipelineConfig, options: RunOptions, onOpen: () => void): Promise<RunReport> {
   const started = performance.now();
   const startedAt = new Date();
-  return withWarehouse(warehouseOptions(config, { onWait: options.onWait }), async (w) => {
+  return withWarehouse(warehouseOptions(config, { onWait: options.onWait, allowInterruptedFirstBuild: true }), async (w) => {
+    onOpen();
     const sql = await readRunSql(w, config, options.rebuild === true); // migrates first
     // A first build killed between its parts is undone before the ledger is read.
     const undone = await undoInterruptedFirstBuild(w);
+    // Damage done by hand (sql --write) is not repaired by a run: say so instead of "nothing to do".
+    const damage = await consistencyProbe(w);
     const ledger = await latestLedgerEntries(w);
     const kind: BatchInput['kind'] = options.retract !== undefined ? 'retract' : options.rebuild ? 'rebuild' : 'run';
     const withdraw = options.retract !== undefined ? [retractWithdrawal(options.retract, config.dataDir, ledger)] : [];
@@ -87,6 +126,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
     const arrivals = await findArrivals(config.dataDir, ledger, { scan: kind === 'run', fresh, settleMs: options.settleMs ?? 0 });
     const warnings = [...sql.warnings, ...arrivals.warnings];
     if (undone) warnings.unshift('an interrupted first build was undone; this run loads its files again');
+    if (damage.length > 0 && kind !== 'rebuild') warnings.unshift(inconsistencyWarning(damage));
     const forceFull = options.rebuild === true || sql.rebuildReason !== undefined;
     const nothingToDo = arrivals.plan.newVersions.length === 0 && withdraw.length === 0 && !forceFull;
 
@@ -95,6 +135,15 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
       : await stageAndCommit(w, config, options, { kind, withdraw, forceFull, startedAt }, arrivals, sql);
     const filesArchived =
       options.archive && kind === 'run' ? await archiveLoadedFiles(w, config.dataDir, arrivals.scan.files, warnings) : 0;
+    if (kind === 'rebuild') {
+      const left = await consistencyProbe(w);
+      if (left.length > 0) {
+        warnings.unshift(
+          `the rebuild could not repair the warehouse (${left.join('; ')}): the raw tables lack rows the ledger says were loaded; ` +
+            'move the warehouse aside and run (a run on a fresh warehouse reads the drop folders and <data>/archive/)',
+        );
+      }
+    }
     const resultRows = await w.count('SELECT count(*) FROM ecommerce_state');
     return buildRunReport({ kind, arrivals, result, filesArchived, resultRows, rebuildReason: sql.rebuildReason, warnings, started });
   });

@@ -4,7 +4,9 @@ import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node
 import { PipelineError } from '../errors/PipelineError.js';
 import { corruptWarehouseError, isCorruptionMessage } from './corruptWarehouseError.js';
 import { knownCorruption, rememberCorruption } from './corruptionMarker.js';
+import { diskFullError, isDiskFullMessage, isReadOnlyMessage, readOnlyError } from './storageErrors.js';
 import { walBytes } from './walBytes.js';
+import { refuseInterruptedFirstBuild } from '../run/firstBuild.js';
 
 export interface WarehouseOptions {
   path: string;
@@ -18,6 +20,12 @@ export interface WarehouseOptions {
    */
   lockWaitMs?: number;
   onWait?: (message: string) => void;
+  /**
+   * Open a warehouse that holds an unfinished first build (firstBuild.ts):
+   * only a run (it undoes the build), status (it reports it) and the idle
+   * checkpoint. Every other opener fails with FIRST_BUILD_INTERRUPTED.
+   */
+  allowInterruptedFirstBuild?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -58,6 +66,13 @@ export class Warehouse {
    * (please ROLLBACK)", which would hide it (e.g. a corrupt block).
    */
   private abortedBy: Error | undefined;
+  /**
+   * A write that failed for lack of space. DuckDB may then invalidate the
+   * database ("database has been invalidated because of a previous fatal
+   * error"): every later error of this instance is that DISK_FULL, never a
+   * corruption verdict.
+   */
+  private diskFull: PipelineError | undefined;
 
   private constructor(
     readonly path: string,
@@ -70,7 +85,15 @@ export class Warehouse {
     const known = knownCorruption(options.path);
     if (known) throw corruptWarehouseError(options.path, known);
     try {
-      return await Warehouse.openWaiting(options);
+      const w = await Warehouse.openWaiting(options);
+      if (options.allowInterruptedFirstBuild) return w;
+      try {
+        await refuseInterruptedFirstBuild(w);
+      } catch (error) {
+        w.close();
+        throw error;
+      }
+      return w;
     } catch (error) {
       if (error instanceof PipelineError && error.code === 'WAREHOUSE_CORRUPT') rememberCorruption(options.path, duckdbMessage(error));
       throw error;
@@ -95,7 +118,16 @@ export class Warehouse {
   }
 
   private static async openOnce(options: WarehouseOptions): Promise<Warehouse> {
-    if (!options.readOnly) fs.mkdirSync(path.dirname(options.path), { recursive: true });
+    if (!options.readOnly) {
+      try {
+        fs.mkdirSync(path.dirname(options.path), { recursive: true });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOSPC') throw diskFullError(options.path, error);
+        // Node reports a folder it cannot create on a read-only file system as ENOENT: say why.
+        throw readOnlyError(options.path, writableProbe(path.dirname(options.path)) ?? error, `cannot create its folder ${path.dirname(options.path)}`);
+      }
+    }
     const settings: Record<string, string> = {};
     if (options.threads) settings.threads = String(options.threads);
     if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
@@ -117,6 +149,8 @@ export class Warehouse {
       if (options.readOnly && !fs.existsSync(options.path)) {
         throw new PipelineError('NOT_FOUND', `no warehouse at ${options.path}: run \`pipeline run\` first`);
       }
+      if (isDiskFullMessage(message)) throw diskFullError(options.path, error);
+      if (isReadOnlyMessage(message) || /Permission denied/i.test(message)) throw readOnlyError(options.path, error, 'DuckDB cannot open it for writing');
       if (isCorruptionMessage(message)) throw corruptWarehouseError(options.path, error);
       throw error;
     }
@@ -135,6 +169,13 @@ export class Warehouse {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (/Current transaction is aborted/i.test(message) && this.abortedBy) throw this.abortedBy;
+      if (isDiskFullMessage(message)) {
+        this.diskFull ??= diskFullError(this.path, error);
+        this.abortedBy ??= this.diskFull;
+        throw this.diskFull;
+      }
+      // After a failed write the database may be invalidated: that is the full disk, not damage.
+      if (this.diskFull) throw this.diskFull;
       const failure = isCorruptionMessage(message) ? corruptWarehouseError(this.path, error) : error;
       this.abortedBy ??= failure instanceof Error ? failure : new Error(message);
       throw failure;
@@ -205,6 +246,20 @@ export class Warehouse {
   }
 }
 
+/** Why a folder cannot be written (EROFS, EACCES, …), found by creating and removing a probe file in its nearest existing ancestor. */
+function writableProbe(dir: string): Error | undefined {
+  let existing = path.resolve(dir);
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  const probe = path.join(existing, `.pipeline-write-probe-${process.pid}`);
+  try {
+    fs.mkdirSync(probe);
+    fs.rmdirSync(probe);
+    return undefined;
+  } catch (error) {
+    return error as Error;
+  }
+}
+
 /** DuckDB's own first line behind a WAREHOUSE_CORRUPT error. */
 function duckdbMessage(error: PipelineError): string {
   const cause = error.cause;
@@ -221,7 +276,15 @@ export async function withWarehouse<T>(options: WarehouseOptions, work: (w: Ware
   try {
     result = await work(warehouse);
   } catch (error) {
-    warehouse.close();
+    try {
+      warehouse.close();
+    } catch {
+      // an invalidated database may refuse to close cleanly; the error below is the one to report
+    }
+    // statements that bypass Warehouse.run (e.g. the appender of ingest) fail with DuckDB's own error
+    if (!(error instanceof PipelineError) && isDiskFullMessage(error instanceof Error ? error.message : String(error))) {
+      throw diskFullError(options.path, error);
+    }
     if (error instanceof PipelineError && error.code === 'WAREHOUSE_CORRUPT') rememberCorruption(options.path, duckdbMessage(error));
     throw error;
   }

@@ -1,4 +1,7 @@
 import { quotedIdentifier } from '@duckdb/node-api';
+import { runDataTests } from '../run/runDataTests.js';
+import { consistencyProbe, REPAIR_ADVICE } from './consistencyProbe.js';
+import { SqlSnapshot } from './sqlFiles.js';
 import type { Warehouse } from './Warehouse.js';
 
 export interface IntegrityReport {
@@ -44,4 +47,35 @@ export async function statusIntegrity(w: Warehouse, bytes: number): Promise<Stat
     return { scanned: false, bytes, reason: `${(bytes / 1024 ** 2).toFixed(0)} MB: \`pipeline check --integrity\` reads every block` };
   }
   return { scanned: true, ...(await checkIntegrity(w)) };
+}
+
+/** Up to this size `status` also runs the data tests of sql/tests/ (above it: the probe only, and `pipeline check`). */
+export const STATUS_DATA_TESTS_MAX_BYTES = 32 * 1024 * 1024;
+
+export interface StatusConsistency {
+  /** What was checked: the whole data tests, or only the cheap probe (consistencyProbe). */
+  checked: 'data tests' | 'probe';
+  /** One sentence per problem found (none = consistent). */
+  problems: string[];
+  /** What repairs them, when there are any. */
+  repair: string | null;
+  seconds: number;
+}
+
+/**
+ * The consistency line of `status`: the ledger, raw rows, keyed state and
+ * result agree. Always the cheap probe (row counts); on a warehouse up to
+ * STATUS_DATA_TESTS_MAX_BYTES also every data test of sql/tests/.
+ */
+export async function statusConsistency(w: Warehouse, bytes: number): Promise<StatusConsistency> {
+  const started = performance.now();
+  const problems = await consistencyProbe(w);
+  let checked: StatusConsistency['checked'] = 'probe';
+  if (bytes <= STATUS_DATA_TESTS_MAX_BYTES) {
+    checked = 'data tests';
+    for (const t of await runDataTests(w, SqlSnapshot.read().ofKind('tests'))) {
+      if (t.failures > 0) problems.push(`sql/${t.name}: ${t.failures} row(s), e.g. ${JSON.stringify(t.sample[0])}`);
+    }
+  }
+  return { checked, problems, repair: problems.length > 0 ? REPAIR_ADVICE : null, seconds: (performance.now() - started) / 1000 };
 }

@@ -25,7 +25,14 @@ export function rememberCorruption(warehousePath: string, duckdbMessage: string)
   try {
     const s = fs.statSync(warehousePath);
     const marker: Marker = { message: duckdbMessage, detectedAt: new Date().toISOString(), dev: s.dev, ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
-    fs.writeFileSync(corruptionMarkerPath(warehousePath), `${JSON.stringify(marker, null, 2)}\n`);
+    // written beside and renamed: a full disk leaves no empty marker, only no marker
+    const partial = `${corruptionMarkerPath(warehousePath)}.${process.pid}.part`;
+    try {
+      fs.writeFileSync(partial, `${JSON.stringify(marker, null, 2)}\n`);
+      fs.renameSync(partial, corruptionMarkerPath(warehousePath));
+    } finally {
+      fs.rmSync(partial, { force: true });
+    }
   } catch {
     // nothing to keep it in: the next command finds the damage again when it reads it
   }
@@ -35,9 +42,17 @@ export function rememberCorruption(warehousePath: string, duckdbMessage: string)
 export function knownCorruption(warehousePath: string): string | undefined {
   const file = corruptionMarkerPath(warehousePath);
   let marker: Marker;
+  let text: string;
   try {
-    marker = JSON.parse(fs.readFileSync(file, 'utf8')) as Marker;
+    text = fs.readFileSync(file, 'utf8');
   } catch {
+    return undefined;
+  }
+  try {
+    marker = JSON.parse(text) as Marker;
+  } catch {
+    // an empty or cut marker (e.g. left by a full disk before markers were renamed into place) says nothing
+    fs.rmSync(file, { force: true });
     return undefined;
   }
   let s: fs.Stats | undefined;

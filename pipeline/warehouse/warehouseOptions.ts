@@ -6,6 +6,8 @@ export interface WarehouseOpenIntent {
   readOnly?: boolean;
   /** Where the "waiting for the warehouse" message goes. Default: stderr. */
   onWait?: (message: string) => void;
+  /** Open a warehouse holding an unfinished first build: only run (undoes it) and status (reports it). */
+  allowInterruptedFirstBuild?: boolean;
 }
 
 /**
@@ -23,5 +25,6 @@ export function warehouseOptions(config: PipelineConfig, intent: WarehouseOpenIn
     readOnly: intent.readOnly,
     lockWaitMs: config.waitSeconds * 1000,
     onWait: intent.onWait ?? ((message) => process.stderr.write(`${message}\n`)),
+    allowInterruptedFirstBuild: intent.allowInterruptedFirstBuild,
   };
 }

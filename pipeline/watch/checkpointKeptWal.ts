@@ -25,7 +25,7 @@ export async function checkpointKeptWal(config: PipelineConfig): Promise<KeptWal
   if (wal === 0) return undefined;
   const started = performance.now();
   try {
-    await withWarehouse({ ...warehouseOptions(config), lockWaitMs: 0 }, (w) => w.run('CHECKPOINT'));
+    await withWarehouse({ ...warehouseOptions(config, { allowInterruptedFirstBuild: true }), lockWaitMs: 0 }, (w) => w.run('CHECKPOINT'));
   } catch (error) {
     if (error instanceof PipelineError && error.code === 'WAREHOUSE_LOCKED') return undefined;
     throw error;

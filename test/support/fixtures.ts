@@ -53,7 +53,8 @@ export function makeWorkspace(name = 'ws'): Workspace {
       return runPipeline({ ...config, ...overrides }, options);
     },
     query<T>(sql: string) {
-      return withWarehouse({ path: warehousePath, readOnly: true }, async (w) =>
+      // a probe of the tables as they are, also the parts of an interrupted first build
+      return withWarehouse({ path: warehousePath, readOnly: true, allowInterruptedFirstBuild: true }, async (w) =>
         (await w.all(sql)).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plainValue(v)])) as T),
       );
     },

@@ -8,7 +8,7 @@ import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions
 
 export const checkCommand: CommandModule<object, GlobalArgs & { integrity: boolean }> = {
   command: 'check',
-  describe: 'run the data tests in sql/tests/ (each SELECT returns the rows that break a rule)',
+  describe: 'run the data tests in sql/tests/ (each SELECT returns the rows that break a rule, and says what repairs it)',
   builder: (y) =>
     withGlobalOptions(y).option('integrity', {
       type: 'boolean',
@@ -23,11 +23,14 @@ export const checkCommand: CommandModule<object, GlobalArgs & { integrity: boole
         const r = await checkIntegrity(w);
         console.log(`ok   integrity: every block of ${r.tables} tables read (${r.rows} rows, ${r.seconds.toFixed(2)}s)`);
       }
+      const started = performance.now();
       for (const t of await runDataTests(w, SqlSnapshot.read().ofKind('tests'))) {
-        console.log(`${t.failures === 0 ? 'ok  ' : 'FAIL'} ${t.name}${t.failures ? ` (${t.failures} rows)` : ''}`);
+        console.log(`${t.failures === 0 ? 'ok  ' : 'FAIL'} ${t.name}${t.failures ? ` (${t.failures} rows)` : ''} ${t.seconds.toFixed(2)}s`);
         for (const row of t.sample) console.log(`     ${JSON.stringify(row)}`);
+        if (t.failures && t.repair) console.log(`     repair: ${t.repair}`);
         if (t.failures) failed++;
       }
+      console.log(`${failed ? `${failed} data test(s) failed` : 'every data test passed'} in ${((performance.now() - started) / 1000).toFixed(2)}s`);
       process.exitCode = failed ? 1 : 0;
     });
   },

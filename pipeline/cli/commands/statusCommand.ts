@@ -6,7 +6,7 @@ import { readStatus } from '../../run/readStatus.js';
 import { printIgnored } from '../printRunReport.js';
 import { withExportOptions, type ExportArgs } from '../exportOptions.js';
 import { withWarehouse } from '../../warehouse/Warehouse.js';
-import { statusIntegrity } from '../../warehouse/checkIntegrity.js';
+import { statusConsistency, statusIntegrity } from '../../warehouse/checkIntegrity.js';
 import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
 
@@ -16,14 +16,19 @@ export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
   builder: (y) => withExportOptions(withGlobalOptions(y)).option('json', { type: 'boolean', default: false }) as never,
   handler: async (args) => {
     const config = configFrom(args);
-    await withWarehouse(warehouseOptions(config, { readOnly: true }), async (w) => {
+    await withWarehouse(warehouseOptions(config, { readOnly: true, allowInterruptedFirstBuild: true }), async (w) => {
       // First: a damaged file must not be reported as fine (WAREHOUSE_CORRUPT, exit 1).
-      const integrity = await statusIntegrity(w, fs.statSync(config.warehousePath).size);
+      const bytes = fs.statSync(config.warehousePath).size;
+      const integrity = await statusIntegrity(w, bytes);
       // Skipped entries are not recorded: the drop folders are listed now (cheap, no file is read).
       const s = { ...(await readStatus(w)), ignored: scanDropFolders(config.dataDir).ignored };
+      // The parts of an interrupted first build are not checked: the next run undoes them.
+      const consistency = s.interrupted_first_build === null ? await statusConsistency(w, bytes) : null;
+      // Damage (e.g. rows deleted by hand) is a failure for scripts too, as in `check`.
+      if (consistency && consistency.problems.length > 0) process.exitCode = 1;
       const postgres = args.export === false ? undefined : await readSyncStatus(w, config.warehousePath, { postgres: args.postgres, pgSchema: args['pg-schema'] });
       if (args.json) {
-        console.log(JSON.stringify({ ...s, integrity, postgres }, null, 2));
+        console.log(JSON.stringify({ ...s, integrity, consistency, postgres }, null, 2));
         return;
       }
       console.log(`warehouse ${config.warehousePath}`);
@@ -36,6 +41,16 @@ export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
           ? `integrity: ok, every block of ${integrity.tables} tables read (${integrity.rows} rows, ${integrity.seconds.toFixed(2)}s)`
           : `integrity: headers and metadata ok; data blocks not read (${integrity.reason})`,
       );
+      if (consistency && consistency.problems.length === 0) {
+        console.log(
+          consistency.checked === 'data tests'
+            ? `consistency: ok, ledger, raw rows, keyed state and ecommerce agree (every data test of sql/tests/, ${consistency.seconds.toFixed(2)}s)`
+            : `consistency: ok by row counts (${consistency.seconds.toFixed(2)}s); \`pipeline check\` runs every data test`,
+        );
+      } else if (consistency) {
+        console.log(`consistency: PROBLEM: the warehouse disagrees with itself: ${consistency.problems.join('; ')}`);
+        console.log(`  ${consistency.repair}`);
+      }
       for (const d of s.datasets) {
         console.log(`  ${d.dataset.padEnd(10)} ${d.files_loaded} files loaded, ${d.files_quarantined} quarantined, ${d.rows_loaded} rows loaded, ${d.rows_rejected} rejected`);
       }
