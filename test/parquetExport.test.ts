@@ -257,22 +257,31 @@ describe('Parquet export', () => {
     expect(diffEcommerce(await readSnapshot(lake), await readEcommerce(ws.warehousePath))).toEqual([]);
   });
 
-  it('rows removed without tombstones (an undone interrupted first build, a hand DELETE or UPDATE) leave the lake at the next export', async () => {
+  it('rows removed without tombstones (a replaced warehouse, a hand DELETE or UPDATE) leave the lake at the next export; a half-built first build is never exported', async () => {
     ws = makeWorkspace('pq-ghosts');
     const lake = path.join(ws.root, 'lake');
     writeMonths(ws, 6, 3, 1); // 2023-01 … 2023-06
-    // a first build killed after its result was committed (before its last part)
+    // a first build killed after its result was committed (before its last part): the export refuses it, writes nothing
     const killed = spawnSync(process.execPath, [CLI, 'run', '--data', ws.dataDir, '--warehouse', ws.warehousePath], {
       cwd: ROOT, env: { ...process.env, PIPELINE_EXPORT: '0', DATABASE_URL: '', PIPELINE_CRASH_AT: 'before-commit' },
     });
     expect(killed.signal).toBe('SIGKILL');
-    const half = JSON.parse(cli(exportArgs(lake, ws)).stdout);
-    expect(half).toMatchObject({ rows: 18, partitions: 6 });
-    // the data changes: three months only, other amounts; the next run undoes the build and loads anew
-    writeMonths(ws, 3, 3, 2);
+    const half = cli(exportArgs(lake, ws));
+    expect(half.code).not.toBe(0);
+    expect(half.stderr).toMatch(/FIRST_BUILD_INTERRUPTED/);
+    expect(fs.existsSync(path.join(lake, 'ecommerce'))).toBe(false);
+    // the next run undoes the build and loads; the lake then holds all six months
     const recovery = cli(['run', '--data', ws.dataDir, '--warehouse', ws.warehousePath]);
     expect(recovery.code, recovery.stderr).toBe(0);
     expect(recovery.stdout).toMatch(/an interrupted first build was undone/);
+    expect(JSON.parse(cli(exportArgs(lake, ws)).stdout)).toMatchObject({ rows: 18, partitions: 6 });
+
+    // the warehouse is replaced (README's recovery path: moved aside, built anew) from other data: three months only
+    fs.rmSync(ws.warehousePath, { force: true });
+    fs.rmSync(`${ws.warehousePath}.wal`, { force: true });
+    writeMonths(ws, 3, 3, 2);
+    const anew = cli(['run', '--data', ws.dataDir, '--warehouse', ws.warehousePath]);
+    expect(anew.code, anew.stderr).toBe(0);
     const after = JSON.parse(cli(exportArgs(lake, ws)).stdout);
     expect(after).toMatchObject({ rows: 9, partitions: 3 });
     expect(diffEcommerce(await readSnapshot(lake), await readEcommerce(ws.warehousePath))).toEqual([]);
