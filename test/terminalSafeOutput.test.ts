@@ -11,7 +11,7 @@ const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 let ws: Workspace | undefined;
 afterEach(() => ws?.cleanup());
 
-it('run and explain print file names, SKUs, customer names and rejected values holding escape sequences visibly, never raw (text, --json, errors)', async () => {
+it('run, status and explain print file names, SKUs, customer names and rejected values holding escape sequences visibly, never raw (text, --json, errors)', async () => {
   ws = makeWorkspace('termsafe');
   const w = ws;
   w.write(`Orders/${OSC}.csv`, `${HEADER}\n1,1,2024-03-01 10:00:00,${OSC},1,10\n2,1,2024-03-01 11:00:00,B,1,ten${OSC}\n`, 1);
@@ -26,6 +26,12 @@ it('run and explain print file names, SKUs, customer names and rejected values h
   expect(run.stdout).toContain('QUARANTINED Orders/q\\x9b31m.csv: ');
   expect(run.stdout).toContain('Orders/\\x1b]0;pwned\\x07.csv: 1 of 2 rows rejected');
   expect(run.stdout).toContain('skipped "Orders/\\x9b31m.tmp"');
+
+  const status = cli(['status', '--no-export', '--data', w.dataDir, '--warehouse', w.warehousePath]);
+  expect(status.code, status.stderr).toBe(0);
+  expect(status.stdout + status.stderr).not.toMatch(CONTROL);
+  expect(status.stdout).toContain('Orders/q\\x9b31m.csv: ');
+  expect(status.stdout).toContain('skipped "Orders/\\x9b31m.tmp"');
 
   const text = cli(['explain', '--order', '2', '--warehouse', w.warehousePath]);
   expect(text.stdout + text.stderr).not.toMatch(CONTROL);

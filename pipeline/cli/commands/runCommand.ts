@@ -6,6 +6,7 @@ import { terminalProgress } from '../../progress/terminalProgress.js';
 import type { RunOptions } from '../../run/runPipeline.js';
 import { runThenExport } from '../../run/runThenExport.js';
 import { printSyncReport } from '../printSyncReport.js';
+import { terminalSafe } from '../terminalSafe.js';
 import { exportEnabled, withExportOptions, type ExportArgs } from '../exportOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
 import { printRunReport } from '../printRunReport.js';
@@ -45,7 +46,7 @@ export async function executeRun(args: RunArgs, options: RunOptions): Promise<vo
   if (exportError === undefined) return;
   // The DuckDB side is committed; the export is a stage of its own (exit 4 when it fails).
   if (!(exportError instanceof PipelineError)) throw exportError;
-  console.error(`error [${exportError.code}]: ${exportError.message}`);
+  console.error(`error [${exportError.code}]: ${terminalSafe(exportError.message)}`);
   process.exitCode = EXIT_CODES.exportFailed;
 }
 

@@ -4,6 +4,7 @@ import { readSyncStatus } from '../../export/readSyncStatus.js';
 import { scanDropFolders } from '../../ingest/scanDropFolders.js';
 import { readStatus } from '../../run/readStatus.js';
 import { printIgnored } from '../printRunReport.js';
+import { terminalField } from '../terminalField.js';
 import { withExportOptions, type ExportArgs } from '../exportOptions.js';
 import { withWarehouse } from '../../warehouse/Warehouse.js';
 import { statusConsistency, statusIntegrity } from '../../warehouse/checkIntegrity.js';
@@ -31,7 +32,7 @@ export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
         console.log(JSON.stringify({ ...s, integrity, consistency, postgres }, null, 2));
         return;
       }
-      console.log(`warehouse ${config.warehousePath}`);
+      console.log(`warehouse ${terminalField(config.warehousePath)}`);
       console.log(`version ${s.version}, ${s.result_rows} ecommerce rows, window ${s.window ?? '(none yet)'}`);
       if (s.interrupted_first_build !== null) {
         console.log(`a first build (run #${s.interrupted_first_build}) was interrupted; nothing is loaded yet: the next run undoes it and loads the files again`);
@@ -56,7 +57,7 @@ export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
       }
       const quarantined = s.files.filter((f) => f.status === 'quarantined');
       if (quarantined.length) console.log('quarantined files:');
-      for (const f of quarantined) console.log(`  ${f.path}: ${f.reason}`);
+      for (const f of quarantined) console.log(`  ${terminalField(f.path)}: ${terminalField(String(f.reason))}`);
       if (s.ignored.length) console.log('skipped entries in the drop folders:');
       printIgnored(s.ignored);
       console.log('last runs:');
@@ -72,7 +73,7 @@ export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
         console.log(
           `postgres ${postgres.connection} ${postgres.target}: ` +
             (postgres.watermark === null
-              ? `unknown (${postgres.error})`
+              ? `unknown (${terminalField(String(postgres.error))})`
               : `synced to version ${postgres.watermark} of ${postgres.duckdbVersion}, ${postgres.rowsBehind} rows and ${postgres.tombstonesBehind} deletions behind`),
         );
       }
