@@ -88,4 +88,21 @@ describe('commands share the embedded Postgres', () => {
     expect(await postgresEqualsDuckdb(ws, port)).toEqual([]);
     expect(fs.readdirSync(path.dirname(ws.warehousePath)).filter((n) => /^postgres\.(lock|holders)/.test(n))).toEqual([]);
   });
+
+  it('`postgres --stop` ends a `pipeline postgres` serving the server; a second `pipeline postgres` joins instead of starting another', async () => {
+    const ws = workspace('shared-serve-stop');
+    const port = await freePort();
+    const first = spawnCli(['postgres', '--warehouse', ws.warehousePath], embeddedEnv(port));
+    await first.waitFor(/serving on 127\.0\.0\.1:\d+\n/);
+    const second = spawnCli(['postgres', '--warehouse', ws.warehousePath], embeddedEnv(port));
+    await second.waitFor(/serving on 127\.0\.0\.1:\d+ \(already running\)/);
+    first.child.kill('SIGINT');
+    expect((await first.exited).code).toBe(130);
+    expect(await portOpen(port)).toBe(true); // the second still serves it
+    const stop = cli(['postgres', '--stop', '--warehouse', ws.warehousePath], embeddedEnv(port));
+    expect(stop.stdout).toMatch(/^stopped the embedded Postgres/m);
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+    expect(second.stdout()).toMatch(/the embedded Postgres was stopped \(pipeline postgres --stop\)/);
+    expect(await portOpen(port)).toBe(false);
+  });
 });

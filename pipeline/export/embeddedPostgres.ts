@@ -136,6 +136,16 @@ async function loginAsOwner(warehousePath: string, port: number): Promise<string
   return undefined;
 }
 
+/** How many startEmbeddedPostgres() of this process use each server (by holders file): this pid leaves with the last. */
+const localHolds = new Map<string, number>();
+
+function holdLocally(file: string, delta: 1 | -1): number {
+  const n = (localHolds.get(file) ?? 0) + delta;
+  if (n > 0) localHolds.set(file, n);
+  else localHolds.delete(file);
+  return n;
+}
+
 /** The live processes in the holders file, less `except`. */
 function liveHolders(file: string, except: string): string[] {
   let text = '';
@@ -234,6 +244,7 @@ export async function startEmbeddedPostgres(warehousePath: string, options: Star
 
   /** Holding the lock: this process is no longer a holder; the last one out stops the server. */
   const leaveLocked = async () => {
+    if (holdLocally(paths.holders, -1) > 0) return; // another start in this process still uses it
     const rest = liveHolders(paths.holders, me);
     writeHolders(paths.holders, rest);
     if (rest.length === 0) await stopServer(paths.dataDir);
@@ -246,6 +257,7 @@ export async function startEmbeddedPostgres(warehousePath: string, options: Star
     // a lock busy for seconds: its holder sees this pid alive; it is pruned by the next command
     if (!holdsLock(paths.lock) && !lockSyncWithin(paths.lock, 3000)) return;
     try {
+      if (holdLocally(paths.holders, -1) > 0) return;
       const rest = liveHolders(paths.holders, me);
       writeHolders(paths.holders, rest);
       if (rest.length === 0) {
@@ -313,6 +325,7 @@ export async function startEmbeddedPostgres(warehousePath: string, options: Star
         removeLegacyPasswordFolders();
         fs.rmSync(`${paths.dataDir}.started-by`, { force: true }); // before holders, one process "owned" the server
         writeHolders(paths.holders, [...liveHolders(paths.holders, me), me]);
+        holdLocally(paths.holders, 1);
         try {
           startedHere = await ensureServer();
           password = await loginAsOwner(warehousePath, port);

@@ -54,7 +54,7 @@ export function postgresIds(): { uid: number; gid: number } | undefined {
 /** The environment Postgres processes get: locale and paths, none of this process's secrets (DATABASE_URL, PGPASSWORD…). */
 export function serverEnv(locale: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (/^(PATH|LANG|LC_\w+|TZ)$/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (/^(PATH|LANG|LC_\w+|TZ|LD_LIBRARY_PATH|DYLD_\w+)$/.test(k)) env[k] = v;
   return { ...env, LC_MESSAGES: locale };
 }
 

@@ -5,7 +5,8 @@ import { identityAlive, processIdentity } from './isProcessAlive.js';
  * A lock file between the processes of one machine: it holds the identity
  * ("<pid> <start time>") of the process holding it, and one whose holder no
  * longer runs (killed with SIGKILL) is broken by the next one that wants it.
- * Synchronous, so an 'exit' handler can take it too. Not reentrant.
+ * Synchronous, so an 'exit' handler can take it too. Not reentrant: work
+ * holding it must not wait for it again.
  */
 const held = new Set<string>();
 
@@ -52,9 +53,9 @@ function breakStale(file: string, owner: string): void {
   }
 }
 
-/** Takes the lock if it is free (or its holder is dead); false while a live process holds it. */
+/** Takes the lock if it is free (or its holder is dead); false while a live process (this one included) holds it. */
 export function tryLockSync(file: string): boolean {
-  if (held.has(file)) throw new Error(`${file} is already held by this process`);
+  if (held.has(file)) return false;
   for (let attempt = 0; attempt < 3; attempt++) {
     if (createExclusive(file, processIdentity())) {
       held.add(file);

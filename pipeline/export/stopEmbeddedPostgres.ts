@@ -91,6 +91,6 @@ export async function stopServer(dataDir: string, timeoutMs = 30_000): Promise<S
  */
 export async function stopEmbeddedPostgres(warehousePath: string, timeoutMs = 30_000): Promise<StopResult> {
   const paths = embeddedPaths(warehousePath);
-  fs.mkdirSync(path.dirname(paths.dataDir), { recursive: true });
+  if (!fs.existsSync(path.dirname(paths.dataDir))) return stopServer(paths.dataDir, timeoutMs); // nothing to stop
   return withLock(paths.lock, () => stopServer(paths.dataDir, timeoutMs), 'cannot stop the embedded Postgres');
 }
