@@ -105,4 +105,18 @@ describe('commands share the embedded Postgres', () => {
     expect(second.stdout()).toMatch(/the embedded Postgres was stopped \(pipeline postgres --stop\)/);
     expect(await portOpen(port)).toBe(false);
   });
+
+  // A watch batch that runs before the watch's own start of the server finished
+  // exports through a second start in the same process: leaving it must not stop
+  // the server the watch still uses.
+  it('two starts in one process are one holder until both have left', async () => {
+    const ws = workspace('shared-in-process');
+    const port = await freePort();
+    const [a, b] = await Promise.all([1, 2].map(() => startEmbeddedPostgres(ws.warehousePath, { port, handleSignals: false })));
+    expect([a.startedHere, b.startedHere].sort()).toEqual([false, true]);
+    await a.stop();
+    expect(await portOpen(port)).toBe(true);
+    await b.stop();
+    expect(await portOpen(port)).toBe(false);
+  });
 });
