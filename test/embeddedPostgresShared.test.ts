@@ -65,16 +65,18 @@ describe('commands share the embedded Postgres', () => {
   it('a watch keeps exporting after the command that started the server exits, and starts it again after `postgres --stop`', async () => {
     const ws = workspace('shared-watch');
     const port = await freePort();
-    const serve = spawnCli(['postgres', '--warehouse', ws.warehousePath], embeddedEnv(port));
-    await serve.waitFor(/serving on 127\.0\.0\.1:\d+\n/);
-    expect(serve.stdout()).not.toMatch(/already running/);
+    expect(cli(['run', '--data', ws.dataDir, '--warehouse', ws.warehousePath]).code).toBe(0);
+    // an export starts the server and stays in its sync (holding the warehouse too)
+    const starter = spawnCli(['export', '--warehouse', ws.warehousePath], embeddedEnv(port, { PIPELINE_PAUSE_AT: 'export-before-copy' }));
+    await starter.waitFor(/paused at export-before-copy/);
     const watch = startWatch(ws, [], embeddedEnv(port));
     watches.push(watch);
-    await watch.waitFor(/export: version 0 -> 1, 2 upserted/, 60_000);
+    await watch.waitFor(/embedded Postgres serving on/, 60_000);
     // the command that started the server goes; the watch still uses it
-    serve.child.kill('SIGTERM');
-    expect((await serve.exited).code).toBe(143);
+    starter.child.kill('SIGTERM');
+    expect((await starter.exited).code).toBe(143);
     expect(await portOpen(port)).toBe(true);
+    await watch.waitFor(/export: version 0 -> 1, 2 upserted/, 60_000);
     ws.write('Orders/b.csv', `${HEADER}\n3,1,2024-04-01 10:00:00,C,1,5\n`);
     await watch.waitFor(/export: version 1 -> 2/, 60_000);
     // stopped under it: the next batch starts it again
