@@ -7,13 +7,32 @@ import { embeddedSecretFiles } from '../pipeline/export/embeddedSecrets.js';
 import { cli, type Workspace } from './support/fixtures.js';
 import { cleanupEmbedded, embeddedEnv, embeddedWorkspace, freePort, portOpen, spawnCli } from './support/embeddedServer.js';
 
-/** Every file under dir whose bytes contain text. */
+/** Every file under dir whose bytes contain text (the orphaned initdb may still be adding and removing files). */
 function filesHolding(dir: string, text: string): string[] {
   const found: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    const file = path.join(entry.parentPath, entry.name);
-    if (entry.isFile() && fs.readFileSync(file).includes(text)) found.push(file);
-  }
+  const gone = (error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  };
+  const walk = (d: string) => {
+    let entries: fs.Dirent[] = [];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch (error) {
+      gone(error);
+    }
+    for (const entry of entries) {
+      const file = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (entry.isFile()) {
+        try {
+          if (fs.readFileSync(file).includes(text)) found.push(file);
+        } catch (error) {
+          gone(error);
+        }
+      }
+    }
+  };
+  walk(dir);
   return found.sort();
 }
 
