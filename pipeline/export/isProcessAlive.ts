@@ -15,3 +15,30 @@ export function isProcessAlive(pid: number): boolean {
     return true;
   }
 }
+
+/** When the process started (clock ticks since boot, /proc/<pid>/stat field 22); undefined without /proc. */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * "<pid> <start time>": names one process even after its pid is reused by
+ * another (the start time differs). Just "<pid>" where /proc is missing.
+ */
+export function processIdentity(pid = process.pid): string {
+  const started = startTime(pid);
+  return started ? `${pid} ${started}` : String(pid);
+}
+
+/** Whether the process a processIdentity() names still runs (not another one that got its pid). */
+export function identityAlive(identity: string): boolean {
+  const [pid, started] = identity.trim().split(/\s+/);
+  if (!isProcessAlive(Number(pid))) return false;
+  const now = started ? startTime(Number(pid)) : undefined;
+  return now === undefined || now === started;
+}

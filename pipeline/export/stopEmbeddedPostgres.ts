@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { embeddedDataDir } from './embeddedPostgres.js';
+import { embeddedPaths } from './embeddedPaths.js';
 import { isProcessAlive } from './isProcessAlive.js';
+import { withLock } from './serverLock.js';
 
 export interface StopResult {
   /** Whether a server was serving this warehouse's data directory (and was stopped). */
@@ -9,6 +10,13 @@ export interface StopResult {
   pid?: number;
   dataDir: string;
   message: string;
+}
+
+/** A running postmaster as its postmaster.pid describes it: status is `starting`, `ready` or `stopping`. */
+export interface ServerStatus {
+  pid: number;
+  port: number;
+  status: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -24,27 +32,42 @@ function servesDataDir(pid: number, dataDir: string): boolean {
 }
 
 /**
- * `pipeline postgres --stop`: stops the server serving this warehouse's data
- * directory, whoever started it (e.g. left running by a killed export), by
- * sending its postmaster (pid from postmaster.pid) SIGINT — Postgres's fast
- * shutdown: sessions are ended, in-progress transactions roll back — and
- * waiting for it to exit; SIGQUIT after timeoutMs. A postmaster.pid whose
- * process is gone is removed.
+ * The postmaster serving dataDir, from its postmaster.pid (pid, port, status
+ * lines); undefined when none runs. A postmaster.pid whose process is gone (or
+ * is no postgres on this directory) is removed.
  */
-export async function stopEmbeddedPostgres(warehousePath: string, timeoutMs = 30_000): Promise<StopResult> {
-  const dataDir = path.resolve(embeddedDataDir(warehousePath));
+export function serverStatus(dataDir: string): ServerStatus | undefined {
   const pidFile = path.join(dataDir, 'postmaster.pid');
-  let text: string;
+  let lines: string[];
   try {
-    text = fs.readFileSync(pidFile, 'utf8');
+    lines = fs.readFileSync(pidFile, 'utf8').split('\n');
   } catch {
-    return { wasRunning: false, dataDir, message: `no embedded Postgres was running for ${dataDir}` };
+    return undefined;
   }
-  const pid = Number(text.split('\n')[0]);
+  const pid = Number(lines[0]);
   if (!isProcessAlive(pid) || !servesDataDir(pid, dataDir)) {
-    fs.rmSync(pidFile, { force: true });
-    return { wasRunning: false, pid, dataDir, message: `no embedded Postgres was running for ${dataDir} (removed a stale postmaster.pid of pid ${pid})` };
+    if (lines.length > 1) fs.rmSync(pidFile, { force: true }); // a file still being written has one line
+    return undefined;
   }
+  return { pid, port: Number(lines[3]), status: (lines[7] ?? 'starting').trim() || 'starting' };
+}
+
+/**
+ * Stops the postmaster serving dataDir by sending it SIGINT — Postgres's fast
+ * shutdown: sessions are ended, in-progress transactions roll back — and
+ * waits for it to exit; SIGQUIT after timeoutMs. Call holding the server lock.
+ */
+export async function stopServer(dataDir: string, timeoutMs = 30_000): Promise<StopResult> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  const stale = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]) : undefined;
+  const running = serverStatus(dataDir);
+  if (!running) {
+    const message = stale
+      ? `no embedded Postgres was running for ${dataDir} (removed a stale postmaster.pid of pid ${stale})`
+      : `no embedded Postgres was running for ${dataDir}`;
+    return { wasRunning: false, pid: stale, dataDir, message };
+  }
+  const { pid } = running;
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + timeoutMs;
   while (isProcessAlive(pid)) {
@@ -53,8 +76,21 @@ export async function stopEmbeddedPostgres(warehousePath: string, timeoutMs = 30
       await sleep(2000);
       break;
     }
-    await sleep(100);
+    await sleep(50);
   }
   if (isProcessAlive(pid)) throw new Error(`the embedded Postgres (pid ${pid}) for ${dataDir} did not stop`);
   return { wasRunning: true, pid, dataDir, message: `stopped the embedded Postgres (pid ${pid}) serving ${dataDir}` };
+}
+
+/**
+ * `pipeline postgres --stop`: stops the server serving this warehouse's data
+ * directory, whoever started it and whoever uses it (e.g. left running by a
+ * killed export). Commands still using it (a watch) start it again when they
+ * next need it; a `pipeline postgres` serving it ends. A postmaster.pid whose
+ * process is gone is removed.
+ */
+export async function stopEmbeddedPostgres(warehousePath: string, timeoutMs = 30_000): Promise<StopResult> {
+  const paths = embeddedPaths(warehousePath);
+  if (!fs.existsSync(path.dirname(paths.dataDir))) return stopServer(paths.dataDir, timeoutMs); // nothing to stop
+  return withLock(paths.lock, () => stopServer(paths.dataDir, timeoutMs), 'cannot stop the embedded Postgres');
 }

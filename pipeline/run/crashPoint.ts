@@ -13,7 +13,8 @@ export type CrashPointName =
   | 'after-commit'
   | 'export-before-copy'
   | 'export-mid-copy'
-  | 'export-after-commit';
+  | 'export-after-commit'
+  | 'embedded-initdb';
 
 export function crashPoint(name: CrashPointName): void {
   if (process.env.PIPELINE_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');

@@ -72,6 +72,7 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
   let exportBackoff = 1000;
   let exportDue = true;
   let exportRetryTimer: NodeJS.Timeout | undefined;
+  let exportFailed = false;
   let embedded: RunningPostgres | undefined;
   let postgresUrl = options.postgres;
 
@@ -133,6 +134,7 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
   };
 
   const logExport = (sync: SyncReport | undefined, error: Error | undefined) => {
+    exportFailed = error !== undefined;
     if (error) {
       log(`${maskSecrets(error.message)}; DuckDB is committed, export retries in ${exportBackoff / 1000}s`);
       exportDue = false;
@@ -151,6 +153,14 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
   const batch = async (): Promise<void> => {
     const progress = options.progress?.();
     let report: RunThenExportReport;
+    if (embedded && exportFailed) {
+      // the embedded server may have vanished (`pipeline postgres --stop`, killed): this watch still uses it
+      try {
+        if (await embedded.ensureRunning()) log('embedded Postgres was not running: started it again');
+      } catch (error) {
+        log(`cannot start the embedded Postgres: ${maskSecrets((error as Error).message)}`);
+      }
+    }
     try {
       report = await runThenExport(config, {
         run: { settleMs, onWait: (m) => log(m), progress },

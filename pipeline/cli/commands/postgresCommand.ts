@@ -3,7 +3,8 @@ import { PipelineError } from '../../errors/PipelineError.js';
 import { embeddedPort, startEmbeddedPostgres } from '../../export/embeddedPostgres.js';
 import { embeddedSecretFiles, readSecret } from '../../export/embeddedSecrets.js';
 import { EMBEDDED_DATABASE, EMBEDDED_USER, READER_ROLE, embeddedUrl } from '../../export/embeddedUrl.js';
-import { stopEmbeddedPostgres } from '../../export/stopEmbeddedPostgres.js';
+import { embeddedPaths } from '../../export/embeddedPaths.js';
+import { serverStatus, stopEmbeddedPostgres } from '../../export/stopEmbeddedPostgres.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
 
 interface PostgresArgs extends GlobalArgs {
@@ -42,14 +43,25 @@ export const postgresCommand: CommandModule<object, PostgresArgs> = {
       return;
     }
     const pg = await startEmbeddedPostgres(config.warehousePath, {
-      onSignal: () => console.log('stopping the embedded Postgres'),
+      onSignal: () => console.log('leaving the embedded Postgres (it stops unless another command is using it)'),
     });
-    console.log(`embedded Postgres serving on 127.0.0.1:${port}${pg.startedHere ? '' : ' (already running)'}`);
-    console.log(`consumers (read-only): ${masked(READER_ROLE, port)}`);
+    const actualPort = new URL(pg.connectionString).port;
+    console.log(`embedded Postgres serving on 127.0.0.1:${actualPort}${pg.startedHere ? '' : ' (already running)'}`);
+    console.log(`consumers (read-only): ${masked(READER_ROLE, Number(actualPort))}`);
     console.log(`  the full string, with the password: pipeline postgres --url   e.g. psql "$(npx pipeline postgres --url)"`);
-    console.log(`owner (superuser, used by the export): ${masked(EMBEDDED_USER, port)}, password in ${files.owner} (mode 0600)`);
-    if (!pg.startedHere) return;
-    // serves until SIGINT/SIGTERM: the server is then stopped, exit 130/143 (startEmbeddedPostgres)
-    await new Promise<never>(() => setInterval(() => undefined, 1 << 30));
+    console.log(`owner (superuser, used by the export): ${masked(EMBEDDED_USER, Number(actualPort))}, password in ${files.owner} (mode 0600)`);
+    // Serves until SIGINT/SIGTERM (this process then leaves the server, which stops
+    // unless another command is using it: exit 130/143), or until `postgres --stop`
+    // stops it: then this ends too.
+    const dataDir = embeddedPaths(config.warehousePath).dataDir;
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (serverStatus(dataDir)) return;
+        clearInterval(timer);
+        resolve();
+      }, 1000);
+    });
+    console.log('the embedded Postgres was stopped (pipeline postgres --stop)');
+    await pg.stop();
   },
 };
