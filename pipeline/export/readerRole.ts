@@ -42,10 +42,10 @@ const LARGE_OBJECT_WRITERS = [
 export async function restoreReaderRole(client: pg.Client, password: string): Promise<void> {
   const role = await client.query<{ rolpassword: string | null; settings: (string | null)[] | null; ok: boolean }>(
     `SELECT a.rolpassword,
-            (SELECT array_agg(d.datname) FROM pg_db_role_setting s LEFT JOIN pg_database d ON d.oid = s.setdatabase
+            (SELECT array_agg(d.datname::text) FROM pg_db_role_setting s LEFT JOIN pg_database d ON d.oid = s.setdatabase
              WHERE s.setrole = a.oid) AS settings,
             a.rolcanlogin AND NOT (a.rolsuper OR a.rolcreatedb OR a.rolcreaterole OR a.rolreplication OR a.rolbypassrls)
-              AND a.rolvaliduntil IS NULL AS ok
+              AND (a.rolvaliduntil IS NULL OR a.rolvaliduntil = 'infinity') AS ok
      FROM pg_authid a WHERE a.rolname = $1`,
     [READER_ROLE],
   );

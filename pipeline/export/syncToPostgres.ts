@@ -265,6 +265,7 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
     );
     await client.query('COMMIT');
     crashPoint('export-after-commit');
+    await pausePoint('export-after-commit');
     return { target, fromVersion: from, toVersion: to, rowsUpserted: upserted, rowsDeleted: deleted, mode, seconds: (performance.now() - started) / 1000 };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
