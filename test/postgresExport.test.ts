@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -203,8 +203,12 @@ describe('Postgres export by watermark', () => {
     const holder = await holdSyncLock(schema, 'someone-else');
     try {
       const pid = (await holder.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-      const r = cli(['export', ...exportArgs(ws, schema)], { PIPELINE_PG_LOCK_WAIT: '1' });
-      expect(r.code).toBe(4);
+      // bounded here too: an export that waited for ever would block this test (spawnSync) for ever
+      const run = spawnSync(process.execPath, [CLI, 'export', ...exportArgs(ws, schema)], {
+        cwd: ROOT, env: { ...process.env, PIPELINE_EXPORT: '0', DATABASE_URL: '', PIPELINE_PG_LOCK_WAIT: '1' }, encoding: 'utf8', timeout: 60_000,
+      });
+      const r = { code: run.status, stderr: run.stderr };
+      expect(r.code, r.stderr).toBe(4);
       expect(r.stderr).toMatch(/POSTGRES_LOCKED/);
       expect(r.stderr).toContain(`pid ${pid}`);
       expect(r.stderr).toContain('application "someone-else"');
