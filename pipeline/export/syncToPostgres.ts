@@ -93,7 +93,9 @@ async function lockSyncState(client: pg.Client, stateTable: string, target: stri
     try {
       await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.min(1000, waitMs))}`);
       await client.query(`LOCK TABLE ${stateTable} IN EXCLUSIVE MODE`);
-      await client.query('RELEASE SAVEPOINT pipeline_sync_lock'); // keeps the lock, drops the SET LOCAL
+      await client.query('RELEASE SAVEPOINT pipeline_sync_lock'); // keeps the lock
+      // a released savepoint's SET LOCAL lasts to the end of the transaction: back to the full wait
+      await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(waitMs))}`);
       return;
     } catch (error) {
       if ((error as { code?: string }).code !== '55P03') throw error;
