@@ -248,6 +248,9 @@ describe("Postgres consumers can neither stall, fool nor damage the export (issu
     expect(resync.code, resync.stderr).toBe(0);
     const status = t.pipeline(['status', '--json']);
     expect(status.code, status.stderr).toBe(0);
+    const nothingToDo = t.pipeline(['export', '--json']);
+    expect(nothingToDo.code, nothingToDo.stderr).toBe(0);
+    expect(JSON.parse(nothingToDo.stdout)).toMatchObject({ mode: 'none' });
     // the consumer's transaction still sees its snapshot; afterwards it sees the new state
     await open.query('COMMIT');
     expect(plain((await open.query('SELECT * FROM ecommerce')).rows)).toHaveLength(3);
