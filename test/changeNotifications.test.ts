@@ -5,7 +5,7 @@ import { pgUrl, uniqueSchema, withPg } from './support/postgres.js';
 
 const HEADER = 'Order ID,Customer ID,Order Time,SKU,Quantity,Order Total';
 
-interface Change { target: string; version: number; previous_version: number; mode: string; upserted: number; deleted: number }
+interface Change { target: string; sync_id: number; version: number; previous_version: number; mode: string; upserted: number; deleted: number }
 
 describe('change notifications for Postgres consumers', () => {
   let ws: Workspace;
@@ -41,11 +41,11 @@ describe('change notifications for Postgres consumers', () => {
     ws.write('Customers/c.json', '{"Customer ID": 1}\n{"Customer ID": 2}\n');
     expect(run(['run']).code).toBe(0);
     await settle();
-    expect(heard).toEqual([{ target: `${schema}.ecommerce`, version: 1, previous_version: 0, mode: 'initial-copy', upserted: 3, deleted: 0 }]);
+    expect(heard).toEqual([{ target: `${schema}.ecommerce`, sync_id: 1, version: 1, previous_version: 0, mode: 'initial-copy', upserted: 3, deleted: 0 }]);
     // a full load is one sync-log row (re-read everything), not a change row per key
     await withPg(async (c) => {
       expect((await c.query(`SELECT count(*)::int AS n FROM "${schema}".ecommerce_changes`)).rows).toEqual([{ n: 0 }]);
-      expect((await c.query(`SELECT version::int, mode FROM "${schema}".ecommerce_sync_log`)).rows).toEqual([{ version: 1, mode: 'initial-copy' }]);
+      expect((await c.query(`SELECT sync_id::int, version::int, mode FROM "${schema}".ecommerce_sync_log`)).rows).toEqual([{ sync_id: 1, version: 1, mode: 'initial-copy' }]);
     });
 
     expect(run(['export']).code).toBe(0); // nothing new
@@ -60,27 +60,60 @@ describe('change notifications for Postgres consumers', () => {
     expect(heard).toHaveLength(1);
     expect(run(['export']).code).toBe(0);
     await settle();
-    expect(heard[1]).toEqual({ target: `${schema}.ecommerce`, version: 2, previous_version: 1, mode: 'upsert', upserted: 1, deleted: 0 });
+    expect(heard[1]).toEqual({ target: `${schema}.ecommerce`, sync_id: 2, version: 2, previous_version: 1, mode: 'upsert', upserted: 1, deleted: 0 });
 
     // a withdrawn file deletes a window
     ws.write('Orders/o.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n2,2,2024-03-01 10:00:00,A,1,20\n`);
     expect(run(['run']).code).toBe(0);
     await settle();
-    expect(heard[2]).toEqual({ target: `${schema}.ecommerce`, version: 3, previous_version: 2, mode: 'upsert', upserted: 0, deleted: 1 });
+    expect(heard[2]).toEqual({ target: `${schema}.ecommerce`, sync_id: 3, version: 3, previous_version: 2, mode: 'upsert', upserted: 0, deleted: 1 });
 
-    // what a consumer that last saw version 1 reads: no full reload since, then the changed keys
+    // what a consumer that last saw sync 1 reads: no full reload since, then the changed keys
     await withPg(async (c) => {
-      expect((await c.query(`SELECT count(*)::int AS n FROM "${schema}".ecommerce_sync_log WHERE version > 1 AND mode <> 'upsert'`)).rows).toEqual([{ n: 0 }]);
+      expect((await c.query(`SELECT count(*)::int AS n FROM "${schema}".ecommerce_sync_log WHERE sync_id > 1 AND mode <> 'upsert'`)).rows).toEqual([{ n: 0 }]);
       const changed = await c.query(
         `SELECT e."Customer_ID", to_char(e.start_timestamp, 'YYYY-MM-DD') AS start, e."Order_Count"::int AS n
          FROM "${schema}".ecommerce e JOIN "${schema}".ecommerce_changes ch USING ("Customer_ID", start_timestamp)
-         WHERE ch.version > 1 AND NOT ch.deleted`,
+         WHERE ch.sync_id > 1 AND NOT ch.deleted`,
       );
       expect(changed.rows).toEqual([{ Customer_ID: 1, start: '2024-02-27', n: 2 }]);
       const gone = await c.query(
-        `SELECT "Customer_ID", to_char(start_timestamp, 'YYYY-MM-DD') AS start, version::int FROM "${schema}".ecommerce_changes WHERE deleted`,
+        `SELECT "Customer_ID", to_char(start_timestamp, 'YYYY-MM-DD') AS start, sync_id::int, version::int FROM "${schema}".ecommerce_changes WHERE deleted`,
       );
-      expect(gone.rows).toEqual([{ Customer_ID: 2, start: '2024-03-28', version: 3 }]);
+      expect(gone.rows).toEqual([{ Customer_ID: 2, start: '2024-03-28', sync_id: 3, version: 3 }]);
+    });
+  });
+
+  it('companion tables made before sync_id existed (keyed by the warehouse version) get it, numbered in sync order, and the log goes on from there', async () => {
+    await withPg(async (c) => {
+      // the shape and rows an older export left
+      await c.query(`CREATE SCHEMA "${schema}"`);
+      await c.query(`CREATE TABLE "${schema}".ecommerce_changes ("Customer_ID" integer NOT NULL, start_timestamp timestamp NOT NULL,
+        version bigint NOT NULL, deleted boolean NOT NULL, PRIMARY KEY ("Customer_ID", start_timestamp))`);
+      await c.query(`CREATE TABLE "${schema}".ecommerce_sync_log (version bigint PRIMARY KEY, previous_version bigint NOT NULL, mode text NOT NULL,
+        upserted bigint NOT NULL, deleted bigint NOT NULL, synced_at timestamptz NOT NULL DEFAULT now())`);
+      await c.query(`INSERT INTO "${schema}".ecommerce_sync_log (version, previous_version, mode, upserted, deleted, synced_at) VALUES
+        (1, 0, 'initial-copy', 2, 0, now() - interval '2 hours'), (2, 1, 'upsert', 1, 0, now() - interval '1 hour')`);
+      await c.query(`INSERT INTO "${schema}".ecommerce_changes VALUES (1, '2024-02-27', 2, false)`);
+    });
+    ws.write('Orders/o.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n`);
+    ws.write('Deliveries/d.csv', 'Order ID,Distance(m)\n1,1\n');
+    ws.write('Customers/c.json', '{"Customer ID": 1}\n');
+    expect(run(['run']).code).toBe(0);
+    await withPg(async (c) => {
+      expect((await c.query(`SELECT sync_id::int, version::int, mode FROM "${schema}".ecommerce_sync_log ORDER BY sync_id`)).rows).toEqual([
+        { sync_id: 1, version: 1, mode: 'initial-copy' },
+        { sync_id: 2, version: 2, mode: 'upsert' },
+        { sync_id: 3, version: 1, mode: 'initial-copy' },
+      ]);
+    });
+    ws.write('Orders/p.csv', `${HEADER}\n2,1,2024-06-01 10:00:00,A,1,10\n`);
+    ws.write('Deliveries/p.csv', 'Order ID,Distance(m)\n2,1\n');
+    expect(run(['run']).code).toBe(0);
+    await withPg(async (c) => {
+      expect((await c.query(`SELECT "Customer_ID", sync_id::int, version::int FROM "${schema}".ecommerce_changes`)).rows).toEqual([
+        { Customer_ID: 1, sync_id: 4, version: 2 },
+      ]);
     });
   });
 });

@@ -1,4 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readEcommerce } from './support/compareRuns.js';
 import { CLI, ROOT, cli, diffEcommerce, makeWorkspace, type Workspace } from './support/fixtures.js';
@@ -156,28 +158,84 @@ describe('Postgres export by watermark', () => {
     },
   );
 
-  it('a sync waits while another holds the target (advisory lock), then finds only what is left: no doubled rows', async () => {
+  /** A session of `application` holding the sync's lock (EXCLUSIVE on pipeline_sync_state) until released. */
+  async function holdSyncLock(schema: string, application: string): Promise<pg.Client> {
+    const holder = new pg.Client({ connectionString: pgUrl(), application_name: application });
+    await holder.connect();
+    await holder.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await holder.query(`CREATE TABLE IF NOT EXISTS "${schema}".pipeline_sync_state (target text PRIMARY KEY, version bigint NOT NULL, synced_at timestamptz NOT NULL DEFAULT now())`);
+    await holder.query('BEGIN');
+    await holder.query(`LOCK TABLE "${schema}".pipeline_sync_state IN EXCLUSIVE MODE`);
+    return holder;
+  }
+
+  it('a sync waits while another export holds the target (its lock on pipeline_sync_state), past PIPELINE_PG_LOCK_WAIT, then finds only what is left: no doubled rows', async () => {
     const ws = workspace('pg-concurrent');
     const schema = uniqueSchema('conc');
     seed(ws);
     expect(cli(['run', ...exportArgs(ws, schema)]).code).toBe(0);
-    await withPg(async (holder) => {
+    {
       // another sync of the same target is in progress: it holds the lock
-      await holder.query('SELECT pg_advisory_lock(hashtext($1))', [`pipeline-sync:${schema}.ecommerce`]);
+      const holder = await holdSyncLock(schema, 'ecommerce-pipeline');
       let exited = false;
-      const child = spawn(process.execPath, [CLI, 'export', '--json', ...exportArgs(ws, schema)], { cwd: ROOT, env: process.env });
+      const child = spawn(process.execPath, [CLI, 'export', '--json', ...exportArgs(ws, schema)], { cwd: ROOT, env: { ...process.env, PIPELINE_PG_LOCK_WAIT: '1' } });
       let out = '';
       child.stdout.on('data', (d) => (out += d));
       const done = new Promise<number | null>((resolve) => child.on('exit', (code) => { exited = true; resolve(code); }));
-      await new Promise((r) => setTimeout(r, 1500));
+      await new Promise((r) => setTimeout(r, 2500));
       expect(exited).toBe(false); // waiting for the lock, nothing written yet
       expect(await readPgEcommerce(schema)).toEqual([]);
-      await holder.query('SELECT pg_advisory_unlock(hashtext($1))', [`pipeline-sync:${schema}.ecommerce`]);
+      await holder.query('COMMIT');
+      await holder.end();
       expect(await done).toBe(0);
       expect(JSON.parse(out)).toMatchObject({ mode: 'initial-copy', toVersion: 1 });
-    });
+    }
     const second = JSON.parse(cli(['export', '--json', ...exportArgs(ws, schema)]).stdout);
     expect(second).toMatchObject({ mode: 'none' });
     expect(diffEcommerce(await readPgEcommerce(schema), await readEcommerce(ws.warehousePath))).toEqual([]);
+  });
+
+  it('a lock held by anyone else is waited for PIPELINE_PG_LOCK_WAIT seconds only: POSTGRES_LOCKED (exit 4) names the holder, and the warehouse is free again', async () => {
+    const ws = workspace('pg-held');
+    const schema = uniqueSchema('held');
+    seed(ws);
+    expect(cli(['run', ...exportArgs(ws, schema)]).code).toBe(0);
+    const holder = await holdSyncLock(schema, 'someone-else');
+    try {
+      const pid = (await holder.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      // bounded here too: an export that waited for ever would block this test (spawnSync) for ever
+      const run = spawnSync(process.execPath, [CLI, 'export', ...exportArgs(ws, schema)], {
+        cwd: ROOT, env: { ...process.env, PIPELINE_EXPORT: '0', DATABASE_URL: '', PIPELINE_PG_LOCK_WAIT: '1' }, encoding: 'utf8', timeout: 60_000,
+      });
+      const r = { code: run.status, stderr: run.stderr };
+      expect(r.code, r.stderr).toBe(4);
+      expect(r.stderr).toMatch(/POSTGRES_LOCKED/);
+      expect(r.stderr).toContain(`pid ${pid}`);
+      expect(r.stderr).toContain('application "someone-else"');
+      expect(r.stderr).not.toContain('test-secret');
+      // the export let go of the warehouse: other commands run
+      expect(cli(['status', '--json', ...exportArgs(ws, schema)]).code).toBe(0);
+    } finally {
+      await holder.end();
+    }
+    expect(await readPgEcommerce(schema)).toEqual([]);
+    expect(cli(['export', ...exportArgs(ws, schema)]).code).toBe(0);
+    expect(diffEcommerce(await readPgEcommerce(schema), await readEcommerce(ws.warehousePath))).toEqual([]);
+  });
+
+  it('a connection string naming an sslrootcert file that does not exist is CONFIG_INVALID (exit 2) naming the file, not a bare ENOENT', () => {
+    const ws = workspace('pg-sslroot');
+    const missing = path.join(ws.root, 'no-such-ca.pem');
+    for (const url of [
+      `postgresql://u:hunter2pw@127.0.0.1:1/db?sslmode=verify-full&sslrootcert=${encodeURIComponent(missing)}`,
+      `host=127.0.0.1 port=1 user=u password=hunter2pw sslmode=verify-full sslrootcert=${missing}`,
+    ]) {
+      const r = cli(['export', '--data', ws.dataDir, '--warehouse', ws.warehousePath, '--postgres', url]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/CONFIG_INVALID/);
+      expect(r.stderr).toContain(`sslrootcert file "${missing}" does not exist`);
+      expect(r.stderr).not.toContain('hunter2pw');
+      expect(r.stderr).not.toMatch(/^Error: ENOENT/m);
+    }
   });
 });

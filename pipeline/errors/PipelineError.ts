@@ -13,6 +13,7 @@ export type PipelineErrorCode =
   | 'NOT_FOUND'
   | 'POSTGRES_UNAVAILABLE'
   | 'POSTGRES_TABLE_INCOMPATIBLE'
+  | 'POSTGRES_LOCKED'
   | 'AUDIT_FAILED'
   | 'INTERNAL';
 
@@ -37,7 +38,7 @@ export class PipelineError extends Error {
     this.exitCode =
       code === 'CONFIG_INVALID' || code === 'USAGE'
         ? EXIT_CODES.usage
-        : code === 'POSTGRES_UNAVAILABLE' || code === 'POSTGRES_TABLE_INCOMPATIBLE'
+        : code === 'POSTGRES_UNAVAILABLE' || code === 'POSTGRES_TABLE_INCOMPATIBLE' || code === 'POSTGRES_LOCKED'
           ? EXIT_CODES.exportFailed
           : code === 'DISK_FULL'
             ? EXIT_CODES.diskFull

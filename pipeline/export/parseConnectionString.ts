@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type pg from 'pg';
 import { parse, toClientConfig } from 'pg-connection-string';
 import { PipelineError } from '../errors/PipelineError.js';
@@ -19,6 +20,33 @@ export interface ConnectionSettings {
 
 function invalid(source: string, why: string): PipelineError {
   return new PipelineError('CONFIG_INVALID', `${source} is not a valid Postgres connection string: ${why} (password not shown)`);
+}
+
+/** The parameters naming files pg reads when it connects (pg-connection-string reads them with readFileSync). */
+const FILE_PARAMS = ['sslrootcert', 'sslcert', 'sslkey'] as const;
+
+/**
+ * A file named by sslrootcert / sslcert / sslkey that cannot be read is a
+ * CONFIG_INVALID error naming the parameter and the file, not a bare ENOENT
+ * from inside pg when it connects.
+ */
+function checkFileParams(params: Record<string, string>, source: string): void {
+  for (const key of FILE_PARAMS) {
+    const file = params[key];
+    if (file === undefined || file === '' || (key === 'sslrootcert' && file === 'system')) continue;
+    try {
+      const fd = fs.openSync(file, 'r');
+      try {
+        if (!fs.fstatSync(fd).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'may not be read (permission denied)' : code === 'EISDIR' ? 'is not a file' : `cannot be read (${code})`;
+      throw new PipelineError('CONFIG_INVALID', `${source}: the ${key} file ${JSON.stringify(file)} ${why} (password not shown)`, { cause: error });
+    }
+  }
 }
 
 function decode(part: string): string {
@@ -47,6 +75,7 @@ function parseKeyValue(text: string, source: string): ConnectionSettings {
   if (text.slice(pos).trim() !== '') throw invalid(source, 'expected key=value pairs');
   rememberSecret(values.password);
   const { host, hostaddr, port, user, password, dbname, ...params } = values;
+  checkFileParams(params, source);
   return {
     host: host || hostaddr || 'localhost',
     port: parsePort(port, source),
@@ -88,6 +117,7 @@ export function parseConnectionString(text: string, source: string): ConnectionS
   for (const [k, v] of new URLSearchParams(m[4] ?? '')) params[k] = v;
   const { password: paramPassword, user: paramUser, host: paramHost, port: paramPort, ...rest2 } = params;
   rememberSecret(paramPassword);
+  checkFileParams(rest2, source);
   return {
     host: paramHost || decode(m[1]!).replace(/^\[(.*)\]$/, '$1') || 'localhost',
     port: parsePort(paramPort ?? m[2], source),
@@ -104,6 +134,7 @@ export function parseConnectionString(text: string, source: string): ConnectionS
  * options…) are read by pg's own parser (pg-connection-string), as before.
  */
 export function clientConfig(s: ConnectionSettings, extra: pg.ClientConfig = {}): pg.ClientConfig {
+  checkFileParams(s.params, 'the Postgres connection'); // a file removed since the string was parsed
   const fromParams = Object.keys(s.params).length > 0 ? toClientConfig(parse(`postgresql://localhost/?${new URLSearchParams(s.params)}`)) : {};
   const { host: _h, port: _p, user: _u, password: _pw, database: _d, ...other } = fromParams;
   return { ...other, host: s.host, port: s.port, user: s.user, password: s.password, database: s.database, ...extra };

@@ -4,7 +4,7 @@
  * (without blocking the event loop, so signal handlers run) for ten minutes.
  * Unset (always, outside tests), it does nothing.
  */
-export type PausePointName = 'export-before-copy';
+export type PausePointName = 'export-before-copy' | 'export-after-commit';
 
 export async function pausePoint(name: PausePointName): Promise<void> {
   if (process.env.PIPELINE_PAUSE_AT !== name) return;

@@ -4,6 +4,8 @@ import pg from 'pg';
 import { maskSecrets } from '../errors/maskSecrets.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import { embeddedDataDir, embeddedOwnerUrl, embeddedPort } from './embeddedPostgres.js';
+import { embeddedSecretFiles, readSecret } from './embeddedSecrets.js';
+import { restoreReaderRole } from './readerRole.js';
 import { clientConfig, parseConnectionString, type ConnectionSettings } from './parseConnectionString.js';
 import { describeConnection, resolvePostgresTarget, type PostgresFlags } from './postgresTarget.js';
 
@@ -59,6 +61,11 @@ export async function readSyncStatus(w: Warehouse, warehousePath: string, flags:
   client.on('error', () => undefined);
   try {
     await client.connect();
+    if (target.kind === 'embedded') {
+      // like every command that logs in to the embedded server: a consumer's change to the shared role is undone
+      const readerPassword = readSecret(embeddedSecretFiles(warehousePath).reader);
+      if (readerPassword) await restoreReaderRole(client, readerPassword).catch(() => undefined);
+    }
     const r = await client.query(
       `SELECT version FROM ${pg.escapeIdentifier(target.schema)}.pipeline_sync_state WHERE target = $1`,
       [status.target],

@@ -5,11 +5,13 @@ import { maskSecrets } from '../errors/maskSecrets.js';
 import type { ProgressReporter } from '../progress/ProgressReporter.js';
 import { withWarehouse } from '../warehouse/Warehouse.js';
 import { warehouseOptions } from '../warehouse/warehouseOptions.js';
-import { startEmbeddedPostgres, type RunningPostgres } from './embeddedPostgres.js';
+import { embeddedPort, startEmbeddedPostgres, type RunningPostgres } from './embeddedPostgres.js';
+import { embeddedSecretFiles, readSecret } from './embeddedSecrets.js';
+import { EMBEDDED_USER, READER_ROLE } from './embeddedUrl.js';
 import { clientConfig, parseConnectionString, type ConnectionSettings } from './parseConnectionString.js';
 import { describeConnection, resolvePostgresTarget, type PostgresFlags } from './postgresTarget.js';
-import { grantReaderSelect } from './readerRole.js';
-import { syncToPostgres, type SyncReport } from './syncToPostgres.js';
+import { restoreReaderRole } from './readerRole.js';
+import { EXPORT_APPLICATION_NAME, syncToPostgres, type SyncReport } from './syncToPostgres.js';
 
 export interface ExportOptions extends PostgresFlags {
   /** Attempts for transient errors (connection refused/reset, serialization failure…). Default 4. */
@@ -42,6 +44,28 @@ export function isTransient(error: unknown): boolean {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * Whether the connection is the owner's of this warehouse's embedded server
+ * (watch starts it once and exports through its URL): its consumers' role is
+ * then kept as it should be and granted what each sync exports.
+ */
+export function isEmbeddedOwner(settings: ConnectionSettings | undefined, warehousePath: string): boolean {
+  if (!settings || settings.host !== '127.0.0.1' || settings.port !== embeddedPort() || settings.user !== EMBEDDED_USER) return false;
+  const owner = readSecret(embeddedSecretFiles(warehousePath).owner);
+  return owner !== undefined && settings.password === owner;
+}
+
+/** PIPELINE_PG_LOCK_WAIT: seconds an export waits for a lock held by anyone but another export (default 10). */
+export function lockWaitMs(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.PIPELINE_PG_LOCK_WAIT;
+  if (raw === undefined || raw === '') return undefined;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 86_400) {
+    throw new PipelineError('CONFIG_INVALID', `PIPELINE_PG_LOCK_WAIT must be a number of seconds from 0 to 86400, got "${raw}"`);
+  }
+  return seconds * 1000;
+}
+
+/**
  * The export stage: syncs the warehouse's `ecommerce` into Postgres by
  * watermark (see syncToPostgres). Target: --postgres / DATABASE_URL / PG*
  * variables, else an embedded server started for the sync and stopped after.
@@ -65,9 +89,12 @@ export async function runExport(config: PipelineConfig, options: ExportOptions =
     settings = target.settings;
   }
   const where = describeConnection(settings);
+  const servesReaders = embedded !== undefined || isEmbeddedOwner(settings, config.warehousePath);
+  const readerPassword = servesReaders ? readSecret(embeddedSecretFiles(config.warehousePath).reader) : undefined;
+  const lockWait = lockWaitMs();
   const attempts = options.attempts ?? 4;
   let backoff = options.backoffMs ?? 500;
-  const connection: pg.ClientConfig = { connectionTimeoutMillis: 5000, application_name: 'ecommerce-pipeline' };
+  const connection: pg.ClientConfig = { connectionTimeoutMillis: 5000, application_name: EXPORT_APPLICATION_NAME };
   try {
     // Waits like every other opener: right after a run's commit a sibling (watch
     // batch, sql, status) may take the warehouse before this export gets it.
@@ -77,12 +104,14 @@ export async function runExport(config: PipelineConfig, options: ExportOptions =
         client.on('error', () => undefined); // a dropped connection surfaces through the failing query
         try {
           await client.connect();
-          const report = await syncToPostgres(w, client, {
+          // a consumer may have changed the shared role's password or settings: put them back
+          if (readerPassword) await restoreReaderRole(client, readerPassword);
+          return await syncToPostgres(w, client, {
             schema: target.schema, workDir: `${config.warehousePath}.export`, progress: options.progress,
+            // the embedded server's consumers may read what was exported, granted before they are notified
+            readerRole: servesReaders ? READER_ROLE : undefined,
+            lockWaitMs: lockWait,
           });
-          // the consumers' role of the embedded server may read what was exported
-          if (embedded) await grantReaderSelect(client, target.schema);
-          return report;
         } catch (error) {
           if (error instanceof PipelineError) throw error;
           const message = maskSecrets((error as Error)?.message ?? String(error));

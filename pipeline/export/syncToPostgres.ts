@@ -12,8 +12,9 @@ import type { Warehouse } from '../warehouse/Warehouse.js';
 import { readWarehouseId } from '../warehouse/readWarehouseId.js';
 import { pausePoint } from './pausePoint.js';
 import { removeStaleExportFiles } from './removeStaleExportFiles.js';
-import { ensureChangesTable, notifyConsumers, recordDelta, recordSync, resetChanges, type SyncChange } from './changeLog.js';
+import { changesTable, ensureChangesTable, nextSyncId, notifyConsumers, recordDelta, recordSync, resetChanges, syncLogTable, type SyncChange } from './changeLog.js';
 import { createEcommerceTableSql, ECOMMERCE_COLUMNS, KEY_COLUMNS, pgIdent } from './ecommerceTable.js';
+import { grantReaderSelect } from './readerRole.js';
 
 export interface SyncReport {
   target: string;
@@ -35,6 +36,76 @@ export interface SyncOptions {
   workDir: string;
   /** Progress of the row copy (terminal only). */
   progress?: ProgressReporter;
+  /** A role granted SELECT on the table and its companions, in the sync's transaction (the embedded server's consumers). */
+  readerRole?: string;
+  /**
+   * How long the sync waits for a lock held by anyone but another export
+   * (PIPELINE_PG_LOCK_WAIT seconds; default 10 s), then fails with
+   * POSTGRES_LOCKED naming who holds it. Another export is waited for.
+   */
+  lockWaitMs?: number;
+}
+
+/** The application_name every export connects with: how one export recognises another holding the lock. */
+export const EXPORT_APPLICATION_NAME = 'ecommerce-pipeline';
+const DEFAULT_LOCK_WAIT_MS = 10_000;
+
+interface LockHolder { pid: number; usename: string | null; application_name: string | null; state: string | null; relation: string; mode: string; since: string | null }
+
+/** Other sessions holding a lock on any of `relations` (regclass names), for the error that names them. */
+async function lockHolders(client: pg.Client, relations: string[]): Promise<LockHolder[]> {
+  const r = await client.query<LockHolder>(
+    `SELECT DISTINCT l.pid, a.usename, a.application_name, a.state, l.relation::regclass::text AS relation, l.mode,
+            to_char(a.xact_start, 'YYYY-MM-DD HH24:MI:SS TZ') AS since
+     FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+     WHERE l.granted AND l.pid <> pg_backend_pid() AND l.relation = ANY (SELECT to_regclass(x) FROM unnest($1::text[]) x)
+     ORDER BY l.pid`,
+    [relations],
+  );
+  return r.rows;
+}
+
+function lockedError(target: string, holders: LockHolder[], waitedMs: number, cause?: unknown): PipelineError {
+  const who = holders.length === 0
+    ? 'a session that has since let go (run the export again)'
+    : holders.map((h) => `pid ${h.pid} (user ${h.usename ?? '?'}, application "${h.application_name ?? ''}", ${h.state ?? 'state unknown'}` +
+        `${h.since ? `, transaction since ${h.since}` : ''}) holding ${h.mode} on ${h.relation}`).join('; ');
+  return new PipelineError(
+    'POSTGRES_LOCKED',
+    `the export to ${target} waited ${(waitedMs / 1000).toFixed(1)} s for a lock and gave up: ${who}. ` +
+      `Nothing was changed; end that session (SELECT pg_terminate_backend(pid)) or wait, then export again ` +
+      `(PIPELINE_PG_LOCK_WAIT sets the wait in seconds).`,
+    { cause },
+  );
+}
+
+/**
+ * Takes the sync's lock: EXCLUSIVE on pipeline_sync_state, a table only the
+ * export's owner may touch — a consumer (SELECT on the exported tables only)
+ * can neither take it nor hold it up, unlike an advisory lock anyone can take.
+ * Another export holding it is waited for (it finishes on its own); anyone
+ * else for `waitMs`, then POSTGRES_LOCKED says who it is.
+ */
+async function lockSyncState(client: pg.Client, stateTable: string, target: string, waitMs: number): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    await client.query('SAVEPOINT pipeline_sync_lock');
+    try {
+      await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.min(1000, waitMs))}`);
+      await client.query(`LOCK TABLE ${stateTable} IN EXCLUSIVE MODE`);
+      await client.query('RELEASE SAVEPOINT pipeline_sync_lock'); // keeps the lock
+      // a released savepoint's SET LOCAL lasts to the end of the transaction: back to the full wait
+      await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(waitMs))}`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55P03') throw error;
+      await client.query('ROLLBACK TO SAVEPOINT pipeline_sync_lock');
+      const holders = await lockHolders(client, [stateTable]);
+      const me = (await client.query<{ u: string }>('SELECT current_user AS u')).rows[0]!.u;
+      const anotherExport = holders.length > 0 && holders.every((h) => h.application_name === EXPORT_APPLICATION_NAME && h.usename === me);
+      if (!anotherExport && Date.now() - started >= waitMs) throw lockedError(target, holders, Date.now() - started, error);
+    }
+  }
 }
 
 const COLUMN_LIST = ECOMMERCE_COLUMNS.map((c) => pgIdent(c.name)).join(', ');
@@ -51,19 +122,31 @@ async function copyFile(client: pg.Client, table: string, columns: string, file:
   return Number(stream.rowCount ?? 0);
 }
 
-/** Creates the target and state tables if missing; an existing target with other columns is reported, not altered. */
-export async function ensureTargetTable(client: pg.Client, schema: string, table: string): Promise<void> {
-  const qualified = `${pgIdent(schema)}.${pgIdent(table)}`;
+/** The schema and the sync-state table whose lock serialises syncs (see lockSyncState); nothing is locked when they exist. */
+async function ensureSyncState(client: pg.Client, schema: string): Promise<void> {
   await client.query(`CREATE SCHEMA IF NOT EXISTS ${pgIdent(schema)}`);
-  await client.query(createEcommerceTableSql(qualified));
   await client.query(`
     CREATE TABLE IF NOT EXISTS ${pgIdent(schema)}.pipeline_sync_state (
       target     text PRIMARY KEY,
       version    bigint NOT NULL,
       synced_at  timestamptz NOT NULL DEFAULT now()
     )`);
+}
+
+/**
+ * Creates the target and companion tables if missing (inside the sync's
+ * transaction, under its lock); an existing target with other columns is
+ * reported, not altered.
+ */
+export async function ensureTargetTable(client: pg.Client, schema: string, table: string): Promise<void> {
+  const qualified = `${pgIdent(schema)}.${pgIdent(table)}`;
+  await client.query(createEcommerceTableSql(qualified));
   // which warehouse the watermark belongs to (a recreated warehouse starts its versions over)
-  await client.query(`ALTER TABLE ${pgIdent(schema)}.pipeline_sync_state ADD COLUMN IF NOT EXISTS warehouse_id text`);
+  const { rowCount } = await client.query(
+    `SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'pipeline_sync_state' AND column_name = 'warehouse_id'`,
+    [schema],
+  );
+  if (!rowCount) await client.query(`ALTER TABLE ${pgIdent(schema)}.pipeline_sync_state ADD COLUMN IF NOT EXISTS warehouse_id text`);
   const { rows } = await client.query<{ column_name: string; data_type: string }>(
     `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`,
     [schema, table],
@@ -89,8 +172,8 @@ export async function ensureTargetTable(client: pg.Client, schema: string, table
  * Brings the Postgres table up to DuckDB's `ecommerce` by watermark: rows with
  * _version > watermark are upserted, tombstones with _version > watermark are
  * deleted, and the new watermark is written — all in ONE Postgres transaction,
- * under an advisory lock (a concurrent sync of the same target waits, then finds
- * nothing left to do). A crash anywhere leaves either the old or the new state
+ * under an EXCLUSIVE lock on pipeline_sync_state (a concurrent sync waits, then
+ * finds nothing left to do; a consumer cannot take that lock, see lockSyncState). A crash anywhere leaves either the old or the new state
  * with its matching watermark, so a rerun converges. DuckDB writes the changed
  * rows as CSV (multi-threaded, no per-row JS objects), which is streamed through
  * COPY FROM STDIN.
@@ -100,19 +183,26 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
   const table = options.table ?? 'ecommerce';
   const qualified = `${pgIdent(options.schema)}.${pgIdent(table)}`;
   const target = `${options.schema}.${table}`;
-  await ensureTargetTable(client, options.schema, table);
+  const stateTable = `${pgIdent(options.schema)}.pipeline_sync_state`;
+  const lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
   fs.mkdirSync(options.workDir, { recursive: true });
   removeStaleExportFiles(options.workDir); // left by an export that was killed
   const rowsFile = path.join(options.workDir, `rows-${process.pid}.csv`);
   const deletesFile = path.join(options.workDir, `deletes-${process.pid}.csv`);
+  const lockStarted = Date.now();
   try {
+    // every lock wait is bounded (a reader's open transaction, an admin's session), and says who holds it up
+    await client.query(`SET lock_timeout = ${Math.max(1, Math.round(lockWaitMs))}`);
+    await ensureSyncState(client, options.schema);
     await client.query('BEGIN');
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`pipeline-sync:${target}`]);
+    await lockSyncState(client, stateTable, target, lockWaitMs);
+    await ensureTargetTable(client, options.schema, table);
     const state = await client.query<{ version: string; warehouse_id: string | null }>(
       `SELECT version, warehouse_id FROM ${pgIdent(options.schema)}.pipeline_sync_state WHERE target = $1`,
       [target],
     );
     let from = state.rows[0] ? Number(state.rows[0].version) : 0;
+    const watermark = from; // what Postgres had, of whichever warehouse: previous_version in the sync log
     const duck = await w.one<{ v: bigint | null }>('SELECT max(run_id) AS v FROM pipeline_runs');
     const to = Number(duck?.v ?? 0);
     const warehouseId = await readWarehouseId(w);
@@ -125,6 +215,7 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
       from = 0;
       mode = 'resync';
     } else if (from === to) {
+      if (options.readerRole) await grantReaderSelect(client, options.schema, table, options.readerRole);
       await client.query('COMMIT');
       return { target, fromVersion: from, toVersion: to, rowsUpserted: 0, rowsDeleted: 0, mode: 'none', seconds: (performance.now() - started) / 1000 };
     }
@@ -137,6 +228,7 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
 
     let upserted = 0;
     let deleted = 0;
+    const syncId = await nextSyncId(client, options.schema, table);
     const empty = (await client.query(`SELECT NOT EXISTS (SELECT 1 FROM ${qualified}) AS empty`)).rows[0].empty as boolean;
     if (empty) {
       // Nothing to conflict with or delete: rows go straight into the table.
@@ -158,10 +250,12 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
         `INSERT INTO ${qualified} (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM _sync_rows
          ON CONFLICT (${KEY_COLUMNS.map(pgIdent).join(', ')}) DO UPDATE SET ${updates}`,
       )).rowCount ?? 0;
-      await recordDelta(client, options.schema, table, to);
+      await recordDelta(client, options.schema, table, syncId, to);
     }
+    // the consumers may read what they are about to be told of: granted before the NOTIFY commits
+    if (options.readerRole) await grantReaderSelect(client, options.schema, table, options.readerRole);
     if (upserted + deleted > 0 || mode === 'resync') {
-      const change: SyncChange = { target, version: to, previous_version: from, mode: mode as SyncChange['mode'], upserted, deleted };
+      const change: SyncChange = { target, sync_id: syncId, version: to, previous_version: watermark, mode: mode as SyncChange['mode'], upserted, deleted };
       await recordSync(client, options.schema, table, change);
       await notifyConsumers(client, change);
     }
@@ -173,9 +267,15 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
     );
     await client.query('COMMIT');
     crashPoint('export-after-commit');
+    await pausePoint('export-after-commit');
     return { target, fromVersion: from, toVersion: to, rowsUpserted: upserted, rowsDeleted: deleted, mode, seconds: (performance.now() - started) / 1000 };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
+    if ((error as { code?: string }).code === '55P03') {
+      // lock_timeout: a statement waited too long for someone's lock on one of the sync's tables
+      const holders = await lockHolders(client, [stateTable, qualified, changesTable(options.schema, table), syncLogTable(options.schema, table)]).catch(() => []);
+      throw lockedError(target, holders, Date.now() - lockStarted, error);
+    }
     throw error;
   } finally {
     fs.rmSync(rowsFile, { force: true });
