@@ -134,6 +134,21 @@ describe('watch mode', () => {
     expect(run2).toBeLessThan(lines.indexOf(failures[2]!));
   });
 
+  it('logs file names and reasons holding escape sequences visibly, never raw', async () => {
+    const ws = workspace('watch-termsafe');
+    ws.write('Customers/c.json', '[{"Customer ID": 1}]');
+    const watch = startWatch(ws, []);
+    watches.push(watch);
+    await watch.waitFor(/watching/);
+    const osc = '\x1b]0;pwned\x07';
+    fs.writeFileSync(path.join(ws.dataDir, 'Orders', `bad${osc}.csv`), 'this is not,an orders file\n1,2\n');
+    fs.writeFileSync(path.join(ws.dataDir, 'Orders', `o${osc}.csv`), `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n2,1,2024-03-01 10:00:00,A,1,ten${osc}\n`);
+    await watch.waitFor(/QUARANTINED Orders\/bad\\x1b\]0;pwned\\x07\.csv/);
+    await watch.waitFor(/Orders\/o\\x1b\]0;pwned\\x07\.csv: 1 of 2 rows rejected/);
+    expect(await watch.stop()).toBe(0);
+    expect(watch.log()).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+  });
+
   it('a query during an active watch batch waits for it and succeeds', async () => {
     const ws = workspace('watch-sql');
     const gen = path.join(ws.root, 'gen');

@@ -8,6 +8,8 @@ import { resolvePostgresTarget } from '../export/postgresTarget.js';
 import type { SyncReport } from '../export/syncToPostgres.js';
 import { DATASET_LIST } from '../ingest/datasets.js';
 import { ignoredNameReason } from '../ingest/scanDropFolders.js';
+import { terminalField } from '../cli/terminalField.js';
+import { terminalSafe } from '../cli/terminalSafe.js';
 import type { ProgressReporter } from '../progress/ProgressReporter.js';
 import type { RunReport } from '../run/runPipeline.js';
 import { runThenExport, type RunThenExportReport } from '../run/runThenExport.js';
@@ -52,7 +54,9 @@ export interface DropWatcher {
  * batch have nothing to replay.
  */
 export function watchDropFolders(config: PipelineConfig, options: WatchOptions): DropWatcher {
-  const log = options.log ?? ((l: string) => console.log(l));
+  const print = options.log ?? ((l: string) => console.log(l));
+  // every line may hold names and reasons from data: printed terminal-safe
+  const log = (line: string) => print(terminalSafe(line));
   const settleMs = options.settleMs ?? 250;
   const debounceMs = options.debounceMs ?? 100;
   const idleCheckpointMs = options.idleCheckpointMs ?? 3000;
@@ -128,8 +132,8 @@ export function watchDropFolders(config: PipelineConfig, options: WatchOptions):
         `${report.rowsRejected} rejected; ${report.groupsUpserted} groups upserted, ${report.groupsDeleted} deleted (${report.seconds.toFixed(2)}s)`,
     );
     for (const f of report.files) {
-      if (f.status === 'quarantined') log(`QUARANTINED ${f.path}: ${f.reason}`);
-      else if (f.rowsRejected > 0) log(`${f.path}: ${f.rowsRejected} of ${f.rowsRead} rows rejected`);
+      if (f.status === 'quarantined') log(`QUARANTINED ${terminalField(f.path)}: ${terminalField(String(f.reason))}`);
+      else if (f.rowsRejected > 0) log(`${terminalField(f.path)}: ${f.rowsRejected} of ${f.rowsRead} rows rejected`);
     }
   };
 
