@@ -33,7 +33,7 @@ describe('the embedded Postgres is not left running', () => {
     expect(await portOpen(port)).toBe(true);
     child.child.kill(signal);
     expect(await child.exited).toEqual({ code, signal: null });
-    expect(child.output()).toMatch(new RegExp(`${signal}: stopping the embedded Postgres`));
+    expect(child.output()).toMatch(new RegExp(`${signal}: leaving the embedded Postgres \\(stopped if no other command uses it\\)`));
     expect(fs.existsSync(postmasterPid(ws))).toBe(false);
     expect(await portOpen(port)).toBe(false);
     // and the next command starts its own and leaves nothing behind either

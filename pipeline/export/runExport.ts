@@ -80,7 +80,7 @@ export async function runExport(config: PipelineConfig, options: ExportOptions =
   let settings: ConnectionSettings | undefined;
   if (target.kind === 'embedded') {
     try {
-      embedded = await startEmbeddedPostgres(config.warehousePath, { onSignal: (s) => options.log?.(`${s}: stopping the embedded Postgres`) });
+      embedded = await startEmbeddedPostgres(config.warehousePath, { onSignal: (s) => options.log?.(`${s}: leaving the embedded Postgres (stopped if no other command uses it)`) });
     } catch (error) {
       throw new PipelineError('POSTGRES_UNAVAILABLE', `cannot start the embedded Postgres: ${maskSecrets((error as Error)?.message ?? String(error))}`, { cause: error });
     }
