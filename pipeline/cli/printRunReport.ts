@@ -1,5 +1,13 @@
 import type { RunReport } from '../run/runPipeline.js';
+import { quotedString } from '@duckdb/node-api';
 import { terminalField } from './terminalField.js';
+
+/** A command line that lists a file's rejects, quoted for SQL and for a POSIX shell whatever the path holds. */
+export function rejectsHint(filePath: string): string {
+  const query = `from pipeline_rejects where path = ${quotedString(filePath)}`;
+  const arg = /["$`\\!]/.test(query) ? `'${query.replaceAll("'", "'\\''")}'` : `"${query}"`;
+  return `pipeline sql ${arg}`;
+}
 
 /**
  * The short human summary `run` prints. File names, reasons and warnings come
@@ -19,7 +27,7 @@ export function printRunReport(r: RunReport, out: (line: string) => void = conso
   for (const f of r.files) {
     const file = terminalField(f.path);
     if (f.status === 'quarantined') out(`  QUARANTINED ${file}: ${terminalField(f.reason ?? '')}`);
-    else if (f.rowsRejected > 0) out(`  ${file}: ${f.rowsRejected} of ${f.rowsRead} rows rejected (see: pipeline sql "from pipeline_rejects where path = '${file}'")`);
+    else if (f.rowsRejected > 0) out(`  ${file}: ${f.rowsRejected} of ${f.rowsRead} rows rejected (see: ${terminalField(rejectsHint(f.path))})`);
     if (f.duplicateOf) out(`  ${file}: same content as ${terminalField(f.duplicateOf)} (keyed state makes it harmless)`);
   }
   printIgnored(r.filesIgnored, out);
