@@ -42,12 +42,16 @@ describe('every command that opens the warehouse waits while another process hol
 
   it.each(Object.keys(COMMANDS))('%s waits for a warehouse held by a watch batch, says so, then succeeds', async (name) => {
     const ws = await seededWorkspace(`busy-${name}`);
-    const holder = await holdWarehouse(ws.warehousePath, HOLD_SECONDS);
+    // held until the command says it waits (a fixed hold could end before a slow-starting command opens)
+    const holder = await holdWarehouse(ws.warehousePath, 120);
     holders.push(holder);
-    const r = await spawnCli(COMMANDS[name]!(ws)).done;
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/the warehouse is busy .*; waiting up to 60s/);
-    expect(r.ms).toBeGreaterThan(1500); // it succeeded only after the holder let go
+    const child = spawnCli(COMMANDS[name]!(ws));
+    await child.waitFor(/the warehouse is busy .*; waiting up to 60s/, 90_000);
+    expect(holder.running()).toBe(true); // it is waiting, not done
+    holder.kill();
+    await holder.exited;
+    const r = await child.done;
+    expect(r.code, r.stderr).toBe(0); // it succeeded once the holder let go
   });
 
   it.each(Object.keys(COMMANDS))('%s with --wait 0 fails at once with WAREHOUSE_LOCKED', async (name) => {
