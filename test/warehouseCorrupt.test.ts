@@ -7,7 +7,7 @@ import { generateDataset } from '../pipeline/generate/generateDataset.js';
 import { withWarehouse } from '../pipeline/warehouse/Warehouse.js';
 import { corruptionMarkerPath } from '../pipeline/warehouse/corruptionMarker.js';
 import { readEcommerce } from './support/compareRuns.js';
-import { cli, diffEcommerce, makeWorkspace, type Workspace } from './support/fixtures.js';
+import { cli, cliAsync, diffEcommerce, makeWorkspace, type Workspace } from './support/fixtures.js';
 
 const DIAGNOSIS = /error \[WAREHOUSE_CORRUPT\]: the warehouse file \S+ecommerce\.duckdb is corrupt \(DuckDB: IO Error: Corrupt database file: computed checksum/;
 const RECOVERY = /To recover, move it aside and run again:\n {2}mv \S+ecommerce\.duckdb \S+ecommerce\.duckdb\.corrupt-\d{8}-\d{6}\n {2}pipeline run\n[\s\S]*<data>\/archive\/[\s\S]*Lost: the rows of files archived elsewhere or deleted/;
@@ -50,36 +50,36 @@ describe('a corrupt warehouse file is diagnosed, and a run rebuilds it from the 
     const args = ['--data', ws.dataDir, '--warehouse', ws.warehousePath];
     // History: everything generated arrives and is archived; then one archived file is rewritten in the drop folder.
     await generateDataset({ outDir: ws.dataDir, orders: 20_000, customers: 1500, seed: 11 });
-    expect(cli(['run', '--archive', ...args]).code).toBe(0);
+    expect((await cliAsync(['run', '--archive', ...args])).code).toBe(0);
     const archived = fs.readdirSync(path.join(ws.dataDir, 'archive', 'Orders')).sort();
     const rewritten = archived.find((f) => f.endsWith('.csv'))!;
     const v1 = fs.readFileSync(path.join(ws.dataDir, 'archive', 'Orders', rewritten), 'utf8');
     const v2 = `${v1.trimEnd().split('\n').slice(0, -40).join('\n')}\n`;
     fs.writeFileSync(path.join(ws.dataDir, 'Orders', rewritten), v2);
-    const second = cli(['run', ...args]);
+    const second = await cliAsync(['run', ...args]);
     expect(second.code, second.stderr).toBe(0);
     const before = await readEcommerce(ws.warehousePath);
     expect(before.length).toBeGreaterThan(1000);
 
     // a small change may still sit in the WAL (kept at close): fold it into the file, whose blocks are damaged next
-    expect(cli(['sql', 'CHECKPOINT', '--write', '--warehouse', ws.warehousePath]).code).toBe(0);
+    expect((await cliAsync(['sql', 'CHECKPOINT', '--write', '--warehouse', ws.warehousePath])).code).toBe(0);
     overwrite(ws.warehousePath, await middleOfTableBlock(ws.warehousePath, 'raw_orders'));
 
-    const status = cli(['status', '--no-export', '--warehouse', ws.warehousePath]);
+    const status = await cliAsync(['status', '--no-export', '--warehouse', ws.warehousePath]);
     expect(status.code).toBe(1);
     expect(status.stderr).toMatch(DIAGNOSIS);
     expect(status.stderr).toMatch(RECOVERY);
-    expect(cli(['check', '--integrity', '--warehouse', ws.warehousePath]).stderr).toMatch(DIAGNOSIS);
+    expect((await cliAsync(['check', '--integrity', '--warehouse', ws.warehousePath])).stderr).toMatch(DIAGNOSIS);
 
     fs.rmSync(corruptionMarkerPath(ws.warehousePath)); // rebuild must find it by itself
-    const rebuild = cli(['rebuild', ...args]);
+    const rebuild = await cliAsync(['rebuild', ...args]);
     expect(rebuild.code).toBe(1);
     expect(rebuild.stderr).toMatch(DIAGNOSIS);
     expect(rebuild.stderr).toMatch(RECOVERY);
     expect(rebuild.stderr).not.toMatch(/Current transaction is aborted/);
 
     // A run with nothing new reads no data block: it knows from the finding kept beside the file.
-    const run = cli(['run', ...args]);
+    const run = await cliAsync(['run', ...args]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(DIAGNOSIS);
 
@@ -87,14 +87,14 @@ describe('a corrupt warehouse file is diagnosed, and a run rebuilds it from the 
     const mv = /^ {2}(mv .*)$/m.exec(rebuild.stderr)![1]!;
     execFileSync('sh', ['-c', mv]);
     expect(fs.existsSync(ws.warehousePath)).toBe(false);
-    const recovery = cli(['run', '--json', ...args]);
+    const recovery = await cliAsync(['run', '--json', ...args]);
     expect(recovery.code, recovery.stderr).toBe(0);
     expect(JSON.parse(recovery.stdout).warnings).toEqual([expect.stringMatching(/fresh warehouse: \d+ file\(s\) from \S+archive read too/)]);
     expect(diffEcommerce(await readEcommerce(ws.warehousePath), before)).toEqual([]);
-    const healthy = cli(['status', '--no-export', '--warehouse', ws.warehousePath]);
+    const healthy = await cliAsync(['status', '--no-export', '--warehouse', ws.warehousePath]);
     expect(healthy.code, healthy.stderr).toBe(0);
     expect(healthy.stdout).toMatch(/integrity: ok, every block of \d+ tables read/);
-    expect(cli(['check', '--integrity', '--warehouse', ws.warehousePath]).stdout).toMatch(/ok {3}integrity: every block/);
+    expect((await cliAsync(['check', '--integrity', '--warehouse', ws.warehousePath])).stdout).toMatch(/ok {3}integrity: every block/);
   });
 
   it('a damaged header is WAREHOUSE_CORRUPT at once, not WAREHOUSE_LOCKED after waiting', async () => {

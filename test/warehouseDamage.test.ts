@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readEcommerce } from './support/compareRuns.js';
-import { cli, diffEcommerce, makeWorkspace, type Workspace } from './support/fixtures.js';
+import { cliAsync, diffEcommerce, makeWorkspace, type Workspace } from './support/fixtures.js';
 
 /**
  * Damage done by hand (`sql --write`) to the ledger, raw rows, keyed state or
@@ -26,76 +26,76 @@ describe('damage done by hand is found, shown and repaired', () => {
     spaces.push(ws);
     seed(ws);
     const args = ['--data', ws.dataDir, '--warehouse', ws.warehousePath];
-    expect(cli(['run', ...args]).code).toBe(0);
+    expect((await cliAsync(['run', ...args])).code).toBe(0);
     const before = await readEcommerce(ws.warehousePath);
-    const write = cli(['sql', statement, '--write', ...args]);
+    const write = await cliAsync(['sql', statement, '--write', ...args]);
     expect(write.code, write.stderr).toBe(0);
     return { ws, args, before };
   }
 
-  function expectFound(args: string[], test: string, probe: RegExp | undefined) {
-    const check = cli(['check', ...args]);
+  async function expectFound(args: string[], test: string, probe: RegExp | undefined) {
+    const check = await cliAsync(['check', ...args]);
     expect(check.code, check.stdout).toBe(1);
     expect(check.stdout).toMatch(new RegExp(`FAIL tests/${test}\\.sql \\(\\d+ rows\\)[^\\n]*\\n(.*\\n)*?\\s+repair: \`pipeline rebuild\``));
-    const status = cli(['status', '--no-export', ...args]);
+    const status = await cliAsync(['status', '--no-export', ...args]);
     expect(status.code, status.stdout + status.stderr).toBe(1);
     expect(status.stdout).toMatch(new RegExp(`consistency: PROBLEM: the warehouse disagrees with itself: .*sql/tests/${test}\\.sql`));
     expect(status.stdout).toMatch(/`pipeline rebuild` repairs it/);
-    const run = cli(['run', ...args]);
+    const run = await cliAsync(['run', ...args]);
     expect(run.code, run.stderr).toBe(0);
     if (probe) expect(run.stdout).toMatch(probe);
   }
 
   async function expectRepairedByRebuild(ws: Workspace, args: string[], before: Record<string, unknown>[]) {
-    const rebuild = cli(['rebuild', ...args]);
+    const rebuild = await cliAsync(['rebuild', ...args]);
     expect(rebuild.code, rebuild.stderr).toBe(0);
     expect(rebuild.stdout).not.toMatch(/disagrees|could not repair/);
     expect(diffEcommerce(await readEcommerce(ws.warehousePath), before)).toEqual([]);
-    const check = cli(['check', ...args]);
+    const check = await cliAsync(['check', ...args]);
     expect(check.code, check.stdout).toBe(0);
-    const status = cli(['status', '--no-export', ...args]);
+    const status = await cliAsync(['status', '--no-export', ...args]);
     expect(status.code, status.stdout).toBe(0);
     expect(status.stdout).toMatch(/consistency: ok/);
   }
 
   it('every row of ecommerce_state deleted: check fails, status shows it, run warns, rebuild repairs', async () => {
     const { ws, args, before } = await damaged('result', 'DELETE FROM ecommerce_state');
-    expectFound(args, 'ecommerce_matches_keyed_state', /warning: the warehouse disagrees with itself \(ecommerce is empty, but the keyed state has orders[^\n]*`pipeline rebuild` repairs it/);
+    await expectFound(args, 'ecommerce_matches_keyed_state', /warning: the warehouse disagrees with itself \(ecommerce is empty, but the keyed state has orders[^\n]*`pipeline rebuild` repairs it/);
     await expectRepairedByRebuild(ws, args, before);
   });
 
   it('one result row changed: check and status (data tests) find it', async () => {
     const { ws, args, before } = await damaged('result-row', 'UPDATE ecommerce_state SET Total_Order_Amount = Total_Order_Amount + 1 WHERE Customer_ID = 2');
-    expectFound(args, 'ecommerce_matches_keyed_state', undefined);
+    await expectFound(args, 'ecommerce_matches_keyed_state', undefined);
     await expectRepairedByRebuild(ws, args, before);
   });
 
   it('one ledger row deleted: its raw rows without a ledger entry are found; rebuild drops them and the next run loads the file again', async () => {
     const { ws, args, before } = await damaged('ledger', `DELETE FROM pipeline_files WHERE path = 'Orders/b.csv'`);
-    const check = cli(['check', ...args]);
+    const check = await cliAsync(['check', ...args]);
     expect(check.stdout).toMatch(/FAIL tests\/raw_rows_have_ledger_entry\.sql \(1 rows\)/);
     expect(check.stdout).toMatch(/"tbl":"raw_orders"[^\n]*"rows_without_ledger_entry":"1"/);
-    const status = cli(['status', '--no-export', ...args]);
+    const status = await cliAsync(['status', '--no-export', ...args]);
     expect(status.stdout).toMatch(/raw_orders holds 4 rows, the ledger's loaded Orders files account for 3/);
-    const rebuild = cli(['rebuild', ...args]);
+    const rebuild = await cliAsync(['rebuild', ...args]);
     expect(rebuild.code, rebuild.stderr).toBe(0);
     expect(await ws.query('SELECT count(*) AS n FROM raw_orders')).toEqual([{ n: 3 }]);
-    expect(cli(['check', ...args]).code).toBe(0);
-    const run = cli(['run', ...args]);
+    expect((await cliAsync(['check', ...args])).code).toBe(0);
+    const run = await cliAsync(['run', ...args]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).not.toMatch(/disagrees/);
     expect(diffEcommerce(await readEcommerce(ws.warehousePath), before)).toEqual([]);
-    expect(cli(['check', ...args]).code).toBe(0);
+    expect((await cliAsync(['check', ...args])).code).toBe(0);
   });
 
   it('keyed state changed or deleted: check finds keyed state that disagrees with the raw rows', async () => {
     const { ws, args, before } = await damaged('keyed', 'UPDATE cur_orders SET Order_Total = 99 WHERE Order_ID = 1; DELETE FROM cur_deliveries WHERE Order_ID = 4');
-    const check = cli(['check', ...args]);
+    const check = await cliAsync(['check', ...args]);
     expect(check.code).toBe(1);
     expect(check.stdout).toMatch(/FAIL tests\/keyed_state_matches_raw\.sql \(2 rows\)/);
     expect(check.stdout).toMatch(/"tbl":"cur_orders","key":"1","expected_file_id":"1","expected_row":"0","found_file_id":"1","found_row":"0","values_differ":true/);
     expect(check.stdout).toMatch(/"tbl":"cur_deliveries","key":"4",[^\n]*"found_file_id":null/);
-    expectFound(args, 'keyed_state_matches_raw', undefined);
+    await expectFound(args, 'keyed_state_matches_raw', undefined);
     await expectRepairedByRebuild(ws, args, before);
   });
 });
