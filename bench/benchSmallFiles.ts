@@ -5,12 +5,13 @@
  * including process start) of each, median of BENCH_REPEAT (default 3), then
  * one new 200-row orders file on top of the many-files warehouse.
  *
- *   BENCH_ORDERS=1000000 BENCH_SEED=42 [BENCH_REPEAT=3] [BENCH_FILE_ROWS=500]
+ *   BENCH_ORDERS=1000000 BENCH_SEED=42 [BENCH_REPEAT=3] [BENCH_FILE_ROWS=500] [BENCH_CLI=other/bin/pipeline.js]
  *   node dist/bench/benchSmallFiles.js         (or: make bench-small-files)
  *
  * Data: bench/out/small-<orders>-<seed>-<files>/ (cached, never modified);
  * the 200-row file goes into a linked copy. Ratios are measured in one run,
- * so load from other work on the machine affects both sides alike.
+ * so load from other work on the machine affects both sides alike. BENCH_CLI
+ * measures another build's CLI (e.g. a checkout of the code before a change).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,6 +25,7 @@ const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3) || 3);
 const fileRows = Math.max(10, Number(process.env.BENCH_FILE_ROWS ?? 500) || 500);
 const manyFiles = Math.max(1, Math.round(settings.orders / fileRows));
 const NEW_FILE_ROWS = 200;
+const CLI = process.env.BENCH_CLI?.trim() || 'bin/pipeline.js';
 
 async function dataset(files: number): Promise<string> {
   const dir = path.join(OUT_DIR, `small-${settings.orders}-${settings.seed}-${files}`);
@@ -46,7 +48,7 @@ function countFiles(dir: string): number {
 /** Wall seconds of `pipeline run --no-export` (process start to exit). */
 function cliRun(dataDir: string, warehouse: string, env: NodeJS.ProcessEnv = {}): number {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['bin/pipeline.js', 'run', '--no-export', '--data', dataDir, '--warehouse', warehouse], {
+  const r = spawnSync(process.execPath, [CLI, 'run', '--no-export', '--data', dataDir, '--warehouse', warehouse], {
     cwd: REPO_DIR,
     env: { ...process.env, PIPELINE_PROFILE: '0', ...env },
     encoding: 'utf8',
@@ -83,7 +85,7 @@ const many = await dataset(manyFiles);
 fs.mkdirSync(OUT_DIR, { recursive: true });
 const whOne = path.join(OUT_DIR, 'small-one.duckdb');
 const whMany = path.join(OUT_DIR, 'small-many.duckdb');
-console.log(`code ${JSON.stringify(codeVersion())}`);
+console.log(`code ${JSON.stringify(codeVersion())}, CLI ${CLI}`);
 console.log(`before: ${loadAvg()}`);
 
 const oneTimes: number[] = [];
@@ -128,6 +130,7 @@ console.log(`many files / few files: ${(mN / m1).toFixed(2)}x (bar <= 2x, goal <
 console.log(`one new ${NEW_FILE_ROWS}-row file: ${mNew.toFixed(2)} s (bar <= 0.5 s, goal <= 0.3 s)`);
 console.log(`after: ${loadAvg()}`);
 writeJson(path.join(OUT_DIR, `small-files-${settings.orders}.json`), {
+  cli: CLI,
   orders: settings.orders,
   fileRows,
   filesOne,
