@@ -39,6 +39,9 @@ function drop(): [string, string | Buffer][] {
     // a required column missing: quarantined
     ['Orders/o09.csv', 'Order ID,Customer ID,Order Time,SKU,Quantity\n30,1,2024-03-01 10:00:00,A,1\n'],
     ['Orders/o10.csv', ORDERS_HEADER + orders(40, 6, 2)],
+    // a producer column named like the reader's file column: an ordinary extra column
+    ['Orders/o11.csv', `Order ID,Customer ID,Order Time,SKU,Quantity,Order Total,pipeline file\n50,1,2024-03-01 10:00:00,A,1,5,x\n`],
+    ['Orders/o12.csv', `Order ID,Customer ID,Order Time,SKU,Quantity,Order Total,pipeline file\n51,2,2024-03-01 10:00:00,A,1,5,y\n`],
     ['Deliveries/d01.csv', `${DELIVERIES_HEADER}1,100\n2,200\n3,abc\n`],
     ['Deliveries/d02.csv', `${DELIVERIES_HEADER}4,400\n"YR-5,0",500\n2,250\n`],
     ['Deliveries/d03.csv', `${DELIVERIES_HEADER}11,10\n14,14\n40,40\n41,41\n`],
@@ -92,6 +95,12 @@ describe('many files are one read', () => {
 
     expect(await together.query(RAW)).toEqual(await oneByOne.query(RAW));
     expect(await together.query(RAW_DELIVERIES)).toEqual(await oneByOne.query(RAW_DELIVERIES));
+    const extra = `SELECT Order_ID, pipeline_file FROM raw_orders WHERE pipeline_file IS NOT NULL ORDER BY 1`;
+    expect(await together.query(extra)).toEqual([
+      { Order_ID: 50, pipeline_file: 'x' },
+      { Order_ID: 51, pipeline_file: 'y' },
+    ]);
+    expect(await oneByOne.query(extra)).toEqual(await together.query(extra));
     // The latest file wins (order 2 from o04.csv.gz), the last row within a file wins (order 14: quantity 3).
     expect(await together.query(`SELECT Order_ID, SKU, Quantity FROM cur_orders WHERE Order_ID IN (2, 14) ORDER BY 1`)).toEqual([
       { Order_ID: 2, SKU: 'Z', Quantity: 9 },

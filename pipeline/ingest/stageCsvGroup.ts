@@ -2,7 +2,7 @@ import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import type { DatasetSpec } from './datasets.js';
-import { internal, INTERNAL, STAGING_OUTPUT } from './internalColumns.js';
+import { freeColumnName, internal, INTERNAL, STAGING_OUTPUT } from './internalColumns.js';
 import { planColumns } from './planColumns.js';
 import { PrivateReadDir } from './privateReadDir.js';
 import { CSV_DIALECT, MAX_LINE_BYTES } from './readIncoming.js';
@@ -81,15 +81,17 @@ export async function stageCsvGroup(
     });
     if (readable.length < 2) return { staged, rest: members };
     const types = columns.map((c) => `${quotedString(c)}: 'VARCHAR'`);
+    // The reader's file column takes a name none of the file's columns has; staging sees INTERNAL.file.
+    const readerFile = freeColumnName(INTERNAL.file, columns);
     await w.run('DROP TABLE IF EXISTS reject_errors');
     await w.run('DROP TABLE IF EXISTS reject_scans');
-    await w.run(`
-      CREATE OR REPLACE TEMP VIEW incoming AS SELECT ${plan.select.join(', ')}, ${fileCol}
-      FROM read_csv([${readable.map((r) => quotedString(r.readPath)).join(', ')}], ${CSV_DIALECT}, auto_detect = false,
-                    columns = {${types.join(', ')}}, null_padding = false, store_rejects = true,
-                    filename = ${quotedString(INTERNAL.file)})`);
     await w.run(`DROP TABLE IF EXISTS ${stagedTable}`);
     try {
+      await w.run(`
+        CREATE OR REPLACE TEMP VIEW incoming AS SELECT ${plan.select.join(', ')}, ${quotedIdentifier(readerFile)} AS ${fileCol}
+        FROM read_csv([${readable.map((r) => quotedString(r.readPath)).join(', ')}], ${CSV_DIALECT}, auto_detect = false,
+                      columns = {${types.join(', ')}}, null_padding = false, store_rejects = true,
+                      filename = ${quotedString(readerFile)})`);
       await w.run(`CREATE TEMP TABLE ${stagedTable} AS ${sql.render(spec.stagingSql)}`);
     } catch {
       await w.run(`DROP TABLE IF EXISTS ${stagedTable}`);
