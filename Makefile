@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NODE_MODULES := node_modules/.install-stamp
 PIPELINE := node bin/pipeline.js
 
-.PHONY: install build pipeline run test test-unit bench bench-incremental bench-decay bench-scale bench-explain bench-export bench-watch status watch report sql check export postgres clean
+.PHONY: install build pipeline run test test-unit bench bench-incremental bench-decay bench-scale bench-explain bench-export bench-watch bench-small-files status watch report sql check export postgres clean
 
 $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -86,6 +86,11 @@ bench-export: build
 
 bench-watch: build
 	node dist/bench/benchWatchLatency.js
+
+# The same orders+deliveries as 500-row files vs one file each (first build, median of 3), then one
+# new 200-row file on the many files (issue 18). BENCH_ORDERS=200000 for a quick check.
+bench-small-files: build
+	node dist/bench/benchSmallFiles.js
 
 clean:
 	rm -rf dist warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/*.tmp bench/out

@@ -134,13 +134,18 @@ export async function dropStaged(w: Warehouse, staged: StagedFile): Promise<void
  * 63 MB and a 3 s checkpoint for the 10M benchmark's customers). Returns them.
  */
 export async function addStagedColumns(w: Warehouse, spec: DatasetSpec, staged: StagedFile): Promise<string[]> {
+  return addColumns(w, spec.rawTable, await stagedColumns(w, staged.stagedTable));
+}
+
+/** Adds, as text, the `columns` raw table `rawTable` lacks (see addStagedColumns). Returns them. */
+export async function addColumns(w: Warehouse, rawTable: string, columns: string[]): Promise<string[]> {
   const rawColumns = new Set(
-    (await w.all<{ column_name: string }>(`DESCRIBE ${spec.rawTable}`)).map((r) => r.column_name.toLowerCase()),
+    (await w.all<{ column_name: string }>(`DESCRIBE ${rawTable}`)).map((r) => r.column_name.toLowerCase()),
   );
   const columnsAdded: string[] = [];
-  for (const c of await stagedColumns(w, staged.stagedTable)) {
+  for (const c of columns) {
     if (!rawColumns.has(c.toLowerCase())) {
-      await w.run(`ALTER TABLE ${spec.rawTable} ADD COLUMN ${quotedIdentifier(c)} VARCHAR`);
+      await w.run(`ALTER TABLE ${rawTable} ADD COLUMN ${quotedIdentifier(c)} VARCHAR`);
       columnsAdded.push(c);
     }
   }

@@ -15,10 +15,12 @@ export const INTERNAL = {
   rejectReason: 'pipeline reject reason',
   /** A staged row's position in its file (its rowid). */
   position: 'pipeline position',
+  /** The file a row of a multi-file read comes from (its read path; stageCsvGroup). */
+  file: 'pipeline file',
 } as const;
 
 /** The staging SQL's outputs that are not the file's columns. */
-export const STAGING_OUTPUT = new Set<string>([INTERNAL.rawRecord, INTERNAL.rejectColumn, INTERNAL.rejectReason]);
+export const STAGING_OUTPUT = new Set<string>([INTERNAL.rawRecord, INTERNAL.rejectColumn, INTERNAL.rejectReason, INTERNAL.file]);
 
 /** `INTERNAL[name]` as a SQL identifier. */
 export function internal(name: keyof typeof INTERNAL): string {

@@ -52,7 +52,7 @@ export interface IncomingSource {
   collectReaderRejects(): Promise<void>;
 }
 
-const CSV_DIALECT = `header = true, delim = ',', quote = '"', escape = '"', compression = 'auto', max_line_size = ${MAX_LINE_BYTES}`;
+export const CSV_DIALECT = `header = true, delim = ',', quote = '"', escape = '"', compression = 'auto', max_line_size = ${MAX_LINE_BYTES}`;
 
 /**
  * Opens a file for staging. Every value is handed on as text, as written: the

@@ -1,5 +1,6 @@
 import type { DatasetName } from '../ingest/datasets.js';
 import type { StageOutcome } from '../ingest/ingestFile.js';
+import type { GroupedOutcome } from '../ingest/stageCsvGroup.js';
 import type { ProgressReporter } from '../progress/ProgressReporter.js';
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
@@ -32,7 +33,7 @@ export interface FileReport {
 /** A new file version already read and staged (outside the transaction). */
 export interface StagedVersion extends NewVersion {
   fileId: number;
-  outcome: StageOutcome;
+  outcome: StageOutcome | GroupedOutcome;
 }
 
 export interface BatchInput {

@@ -1,5 +1,6 @@
 import { DATASETS } from '../ingest/datasets.js';
-import { addStagedColumns, loadStagedFile } from '../ingest/ingestFile.js';
+import { addColumns, addStagedColumns, loadStagedFile } from '../ingest/ingestFile.js';
+import { groupColumns, loadCsvGroup, type CsvGroup } from '../ingest/stageCsvGroup.js';
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import type { FileReport, StagedVersion } from './applyBatch.js';
@@ -9,7 +10,7 @@ function fileReport(v: StagedVersion): FileReport {
   const { outcome } = v;
   const base = { path: v.file.path, dataset: v.file.dataset, fileId: v.fileId, rowsRead: outcome.rowsRead };
   const report: FileReport =
-    outcome.status === 'loaded'
+    outcome.status === 'loaded' || outcome.status === 'grouped'
       ? { ...base, status: 'loaded', rowsLoaded: outcome.rowsLoaded, rowsRejected: outcome.rowsRejected }
       : { ...base, status: 'quarantined', rowsLoaded: 0, rowsRejected: 0, reason: outcome.reason };
   if (v.duplicateOf) report.duplicateOf = v.duplicateOf;
@@ -17,16 +18,23 @@ function fileReport(v: StagedVersion): FileReport {
   return report;
 }
 
-async function recordLedgerRow(w: Warehouse, v: StagedVersion, report: FileReport, runId: number): Promise<void> {
-  await w.run(
-    `INSERT INTO pipeline_files VALUES ($id, $path, $dataset, $hash, $size, make_timestamp($mtime::BIGINT), $status,
-       $read, $loaded, $rejected, $reason, $dup, $run, NULL)`,
-    {
-      id: v.fileId, path: v.file.path, dataset: report.dataset, hash: v.hash, size: v.file.size, mtime: mtimeMicros(v.file),
-      status: report.status, read: report.rowsRead, loaded: report.rowsLoaded, rejected: report.rowsRejected,
-      reason: report.reason ?? null, dup: report.duplicateOf ?? null, run: runId,
-    },
-  );
+/** The ledger rows of new file versions, in file-id order, a few hundred per statement (bound parameters). */
+async function recordLedgerRows(w: Warehouse, rows: { v: StagedVersion; report: FileReport }[], runId: number): Promise<void> {
+  const PER_STATEMENT = 400;
+  for (let from = 0; from < rows.length; from += PER_STATEMENT) {
+    const part = rows.slice(from, from + PER_STATEMENT);
+    const params: unknown[] = [];
+    const tuples = part.map(({ v, report }) => {
+      const p = (value: unknown) => {
+        params.push(value);
+        return `$${params.length}`;
+      };
+      return `(${p(v.fileId)}::INTEGER, ${p(v.file.path)}::VARCHAR, ${p(report.dataset)}::VARCHAR, ${p(v.hash)}::VARCHAR, ${p(v.file.size)}::BIGINT,
+        make_timestamp(${p(mtimeMicros(v.file))}::BIGINT), ${p(report.status)}::VARCHAR, ${p(report.rowsRead)}::BIGINT, ${p(report.rowsLoaded)}::BIGINT,
+        ${p(report.rowsRejected)}::BIGINT, ${p(report.reason ?? null)}::VARCHAR, ${p(report.duplicateOf ?? null)}::VARCHAR, ${p(runId)}::INTEGER, NULL)`;
+    });
+    await w.run(`INSERT INTO pipeline_files VALUES ${tuples.join(', ')}`, params as never);
+  }
 }
 
 /**
@@ -36,20 +44,34 @@ async function recordLedgerRow(w: Warehouse, v: StagedVersion, report: FileRepor
  */
 export async function loadStagedVersions(w: Warehouse, versions: StagedVersion[], runId: number, sql: SqlSnapshot): Promise<FileReport[]> {
   const reports = versions.map(fileReport);
-  // New columns first, for every file, then the rows (see addStagedColumns).
+  // New columns first, for every file, then the rows (see addStagedColumns). A
+  // group's columns are its first member's (the others have the same header).
+  const groups = new Map<CsvGroup, string[]>();
   for (const [i, v] of versions.entries()) {
-    if (v.outcome.status === 'loaded') reports[i]!.columnsAdded = await addStagedColumns(w, DATASETS[v.file.dataset], v.outcome);
+    const spec = DATASETS[v.file.dataset];
+    if (v.outcome.status === 'loaded') reports[i]!.columnsAdded = await addStagedColumns(w, spec, v.outcome);
+    else if (v.outcome.status === 'grouped') {
+      const { group } = v.outcome;
+      if (groups.has(group)) reports[i]!.columnsAdded = [];
+      else {
+        const columns = await groupColumns(w, group);
+        groups.set(group, columns);
+        reports[i]!.columnsAdded = await addColumns(w, spec.rawTable, columns);
+      }
+    }
   }
   // Raw rows carry their order in the file (_row): the insert need not keep it.
   await w.run('SET preserve_insertion_order = false');
   try {
-    for (const [i, v] of versions.entries()) {
+    for (const v of versions) {
+      const spec = DATASETS[v.file.dataset];
       if (v.outcome.status === 'loaded') {
-        const spec = DATASETS[v.file.dataset];
         await loadStagedFile(w, { fileId: v.fileId, runId, path: v.file.path, absPath: v.file.absPath, spec, sql }, v.outcome);
+      } else if (v.outcome.status === 'grouped' && !v.outcome.group.loaded) {
+        await loadCsvGroup(w, spec, v.outcome.group, groups.get(v.outcome.group)!, runId);
       }
-      await recordLedgerRow(w, v, reports[i]!, runId);
     }
+    await recordLedgerRows(w, versions.map((v, i) => ({ v, report: reports[i]! })), runId);
   } finally {
     await w.run('SET preserve_insertion_order = true');
   }

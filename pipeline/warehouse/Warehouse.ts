@@ -55,7 +55,7 @@ function profile(sql: string, t0: number): void {
   const ms = performance.now() - t0;
   // at: seconds since the process started (the gaps between lines are time outside DuckDB)
   const at = (performance.now() / 1000).toFixed(1).padStart(6);
-  if (ms >= 20) process.stderr.write(`[profile] at ${at}s ${ms.toFixed(0).padStart(6)} ms  ${sql.replace(/\s+/g, ' ').trim().slice(0, 110)}\n`);
+  if (ms >= Number(process.env.PIPELINE_PROFILE_MS ?? 20)) process.stderr.write(`[profile] at ${at}s ${ms.toFixed(0).padStart(6)} ms  ${sql.replace(/\s+/g, ' ').trim().slice(0, 110)}\n`);
 }
 
 /** One open DuckDB warehouse file and the single connection the pipeline uses. */
