@@ -40,7 +40,7 @@ free_port() { "$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("
 
 # A pid counts as ours only while it runs and its command line names our run dir.
 # (launch puts PIPELINE_SPARK_RUN=$RUN into the environment of every process it starts.)
-ours() { local pid="$1"; [ -n "$pid" ] && [ -r "/proc/$pid/environ" ] && tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF -- "PIPELINE_SPARK_RUN=$RUN"; }
+ours() { local pid="$1"; [ -n "$pid" ] && { tr '\0' '\n' <"/proc/$pid/environ"; } 2>/dev/null | grep -qxF -- "PIPELINE_SPARK_RUN=$RUN"; }
 
 pidfile_alive() { local f="$RUN/$1.pid"; [ -f "$f" ] && ours "$(cat "$f")"; }
 
