@@ -8,6 +8,8 @@
 #   spark/cluster.sh stop     stop every process this script started (pid files), nothing else
 #   spark/cluster.sh status   print the state (master JSON) or exit 1
 #   spark/cluster.sh url      print the sc:// URL of the running cluster
+#   spark/cluster.sh guard PID   (detached helper) stop the cluster as soon as process PID is gone,
+#                                however it ended (even kill -9); used by the test tier
 #
 # Environment (all optional):
 #   SPARK_RUN_DIR            where pid files, logs and ports live (default .spark/run)
@@ -170,6 +172,14 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) pidfile_alive master && pidfile_alive connect || { echo "not running" >&2; exit 1; }; master_json; echo ;;
+  guard)
+    owner="${2:?usage: spark/cluster.sh guard PID}"
+    echo $$ >"$RUN/guard.pid"
+    while kill -0 "$owner" 2>/dev/null; do sleep 1; done
+    log "process $owner is gone: stopping the cluster in $RUN"
+    stop
+    rm -f "$RUN/guard.pid"
+    ;;
   url) pidfile_alive connect || { echo "not running" >&2; exit 1; }; echo "sc://127.0.0.1:$(cat "$RUN/connect.port")" ;;
   *) echo "usage: spark/cluster.sh start|stop|status|url" >&2; exit 2 ;;
 esac

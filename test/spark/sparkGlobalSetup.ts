@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 
@@ -12,9 +13,12 @@ declare module 'vitest' {
 /**
  * Installs the pinned Spark runtime (idempotent) and starts the test cluster in its
  * own run dir, so a person's `make spark-cluster` (in .spark/run) is left alone.
- * The cluster is stopped by the returned teardown, and also on SIGINT/SIGTERM/SIGHUP
- * and process exit, and when starting it fails half-way. Leftovers of an earlier
- * run that was killed with -9 are stopped first (spark/cluster.sh only touches
+ * The cluster is stopped by the returned teardown, and when starting it fails
+ * half-way. For every other exit path (Ctrl-C, SIGTERM, a crash, kill -9 of vitest)
+ * a detached guard (`spark/cluster.sh guard <vitest pid>`) stops it as soon as this
+ * process is gone: vitest's own signal handling exits without running listeners
+ * registered here (tried: neither 'SIGINT' nor 'exit' listeners ran on Ctrl-C).
+ * Leftovers of an earlier run are stopped first (spark/cluster.sh only touches
  * processes carrying its run-dir mark).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -23,27 +27,38 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const env = { ...process.env, SPARK_RUN_DIR: runDir };
   const cluster = path.join(root, 'spark', 'cluster.sh');
 
-  let stopped = false;
+  const stopGuard = (): void => {
+    // the guard is ours: its pid file is written by the guard itself (spark/cluster.sh guard)
+    const file = path.join(runDir, 'guard.pid');
+    try {
+      const pid = Number(fs.readFileSync(file, 'utf8'));
+      if (pid > 1 && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('guard')) process.kill(pid, 'SIGTERM');
+    } catch {
+      // no guard running
+    }
+    fs.rmSync(file, { force: true });
+  };
   const stop = (): void => {
-    if (stopped) return;
-    stopped = true;
     try {
       execFileSync('bash', [cluster, 'stop'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
     } catch {
       // best effort: a second stop finds nothing
     }
   };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    stop();
-    process.kill(process.pid, signal);
+  const startGuard = (): void => {
+    fs.mkdirSync(path.join(runDir, 'logs'), { recursive: true });
+    const out = fs.openSync(path.join(runDir, 'logs', 'guard.out'), 'a');
+    const guard = spawn('bash', [cluster, 'guard', String(process.pid)], { env, detached: true, stdio: ['ignore', out, out] });
+    guard.unref();
+    fs.closeSync(out);
   };
-  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, onSignal);
-  process.once('exit', stop);
 
   let t = Date.now();
   execFileSync('bash', [path.join(root, 'spark', 'install.sh')], { env, stdio: 'inherit' });
   const installMs = Date.now() - t;
   execFileSync('bash', [cluster, 'stop'], { env, stdio: 'inherit' });
+  stopGuard();
+  startGuard();
   t = Date.now();
   let remote: string;
   try {
@@ -58,7 +73,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   return async () => {
     stop();
-    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeListener(s, onSignal);
-    process.removeListener('exit', stop);
+    stopGuard();
   };
 }
