@@ -84,6 +84,8 @@ logger.connect.name = org.apache.spark.sql.connect.service.SparkConnectServer
 logger.connect.level = info
 L4J
   local t0=$SECONDS
+  # a start that fails half-way leaves nothing running
+  trap 'rc=$?; if [ $rc -ne 0 ]; then log "start failed: stopping what was started"; stop; fi' EXIT
   local marker="-Dpipeline.spark.run=$RUN"
 
   if pidfile_alive master; then
@@ -96,8 +98,6 @@ L4J
   fi
   local mport; mport="$(cat "$RUN/master.port")"
   local i
-  for i in $(seq 1 120); do master_json >/dev/null && break; pidfile_alive master || die "master exited; see $RUN/logs/master.out"; sleep 0.5; done
-  master_json >/dev/null || die "master did not come up in 60 s; see $RUN/logs/master.out"
 
   for i in $(seq 1 "$WORKERS"); do
     if pidfile_alive "worker$i"; then continue; fi
@@ -106,8 +106,10 @@ L4J
       "spark://127.0.0.1:$mport" --host 127.0.0.1 --port 0 --webui-port 0 \
       --cores 1 --memory "${SPARK_WORKER_MEMORY:-1g}" --work-dir "$RUN/worker$i"
   done
-  for i in $(seq 1 120); do [ "$(alive_workers)" -ge "$WORKERS" ] && break; sleep 0.5; done
-  [ "$(alive_workers)" -ge "$WORKERS" ] || die "only $(alive_workers) of $WORKERS workers registered in 60 s; see $RUN/logs/worker*.out"
+  # The workers boot while the master does (they retry registering); the Connect server needs
+  # the master up first (its application registration retries only every 20 s).
+  for i in $(seq 1 180); do master_json >/dev/null && break; pidfile_alive master || die "master exited; see $RUN/logs/master.out"; sleep 0.5; done
+  master_json >/dev/null || die "master did not come up in 90 s; see $RUN/logs/master.out"
 
   if ! pidfile_alive connect; then
     echo "${SPARK_CONNECT_PORT:-$(free_port)}" >"$RUN/connect.port"
@@ -138,6 +140,8 @@ L4J
       spark-internal
   fi
   local cport; cport="$(cat "$RUN/connect.port")"
+  for i in $(seq 1 180); do [ "$(alive_workers)" -ge "$WORKERS" ] && break; sleep 0.5; done
+  [ "$(alive_workers)" -ge "$WORKERS" ] || die "only $(alive_workers) of $WORKERS workers registered in 90 s; see $RUN/logs/worker*.out"
   for i in $(seq 1 240); do port_open "$cport" && break; pidfile_alive connect || die "Spark Connect server exited; see $RUN/logs/connect.out"; sleep 0.5; done
   port_open "$cport" || die "Spark Connect server did not open port $cport in 120 s; see $RUN/logs/connect.out"
   log "up in $((SECONDS - t0)) s: master spark://127.0.0.1:$mport (JSON http://127.0.0.1:$(cat "$RUN/master-ui.port")/json/), $WORKERS workers, Spark Connect on 127.0.0.1:$cport"
