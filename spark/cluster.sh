@@ -101,7 +101,8 @@ L4J
 
   for i in $(seq 1 "$WORKERS"); do
     if pidfile_alive "worker$i"; then continue; fi
-    mkdir -p "$RUN/worker$i"
+    # a stopped worker's folder only holds old executors' jar copies and logs (~25 MB per app)
+    rm -rf "$RUN/worker$i"; mkdir -p "$RUN/worker$i"
     SPARK_DAEMON_JAVA_OPTS="$marker" SPARK_DAEMON_MEMORY=512m launch "worker$i" "$home/bin/spark-class" org.apache.spark.deploy.worker.Worker \
       "spark://127.0.0.1:$mport" --host 127.0.0.1 --port 0 --webui-port 0 \
       --cores 1 --memory "${SPARK_WORKER_MEMORY:-1g}" --work-dir "$RUN/worker$i"
