@@ -94,3 +94,22 @@ bench-small-files: build
 
 clean:
 	rm -rf dist warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/*.tmp bench/out
+
+# --- Spark engine foundation (issue 17; docs/spark.md). Not part of `make test` yet. ---
+.PHONY: spark-install spark-cluster spark-cluster-stop spark-cluster-status test-spark
+spark-install:
+	bash spark/install.sh
+
+# Standalone master + 2 workers (1 core each) + Spark Connect, on 127.0.0.1; prints the sc:// URL
+spark-cluster: spark-install
+	bash spark/cluster.sh start
+
+spark-cluster-stop:
+	bash spark/cluster.sh stop
+
+spark-cluster-status:
+	bash spark/cluster.sh status
+
+# Installs the runtime, starts its own cluster (own run dir), runs test/spark, stops the cluster
+test-spark: build
+	npx vitest run --config vitest.spark.config.ts

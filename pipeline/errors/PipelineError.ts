@@ -15,6 +15,8 @@ export type PipelineErrorCode =
   | 'POSTGRES_TABLE_INCOMPATIBLE'
   | 'POSTGRES_LOCKED'
   | 'AUDIT_FAILED'
+  | 'SPARK_UNAVAILABLE'
+  | 'SPARK_QUERY_FAILED'
   | 'INTERNAL';
 
 export const EXIT_CODES = {
