@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -7,7 +7,7 @@ import { startEmbeddedPostgres, type RunningPostgres } from '../pipeline/export/
 import { embeddedSecretFiles } from '../pipeline/export/embeddedSecrets.js';
 import { embeddedUrl } from '../pipeline/export/embeddedUrl.js';
 import { readEcommerce } from './support/compareRuns.js';
-import { CLI, ROOT, diffEcommerce, makeWorkspace, type Workspace } from './support/fixtures.js';
+import { CLI, ROOT, diffEcommerce, spawnAsync, makeWorkspace, type Workspace } from './support/fixtures.js';
 import { cleanupEmbedded, embeddedEnv, embeddedWorkspace, freePort, HEADER } from './support/embeddedServer.js';
 import { readPgEcommerce } from './support/postgres.js';
 
@@ -121,12 +121,10 @@ describe("Postgres consumers can neither stall, fool nor damage the export (issu
     const warehouse = path.join(path.dirname(server.warehousePath), `${name}.duckdb`);
     const schema = name;
     /** A CLI command against the shared embedded server; a hang ends after 90 s instead of stalling the suite. */
-    const pipeline = (args: string[], env: NodeJS.ProcessEnv = {}) => {
-      const r = spawnSync(process.execPath, [CLI, ...args, '--data', ws.dataDir, '--warehouse', warehouse, '--pg-schema', schema], {
-        cwd: ROOT, env: embeddedEnv(port, { PIPELINE_PG_LOCK_WAIT: '5', ...env }), encoding: 'utf8', timeout: 90_000,
+    const pipeline = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+      spawnAsync(process.execPath, [CLI, ...args, '--data', ws.dataDir, '--warehouse', warehouse, '--pg-schema', schema], {
+        env: embeddedEnv(port, { PIPELINE_PG_LOCK_WAIT: '5', ...env }), timeoutMs: 90_000,
       });
-      return { code: r.status, stdout: r.stdout, stderr: r.stderr, signal: r.signal };
-    };
     /** README's recovery path: move the warehouse file (and its WAL) aside and run on a fresh one. */
     const recreateWarehouse = () => {
       for (const f of [warehouse, `${warehouse}.wal`]) if (fs.existsSync(f)) fs.renameSync(f, `${f}.old`);
@@ -141,7 +139,7 @@ describe("Postgres consumers can neither stall, fool nor damage the export (issu
   it("README's consumer recipe ends exactly equal to the table through an initial copy, deletions, a recreated warehouse (resync) and more changes", async () => {
     const t = setup('recipe');
     t.ws.write('Orders/a.csv', ORDERS_A);
-    expect(t.pipeline(['run']).code).toBe(0);
+    expect((await t.pipeline(['run'])).code).toBe(0);
     const reader = await connect(readerUrl(), t.schema);
     const consumer = makeConsumer(reader);
     await reader.query('LISTEN pipeline_ecommerce');
@@ -162,24 +160,24 @@ describe("Postgres consumers can neither stall, fool nor damage the export (issu
     // incremental: a new file (new windows) and a withdrawn order (a window gone)
     t.ws.write('Orders/b.csv', ORDERS_B);
     t.ws.write('Orders/a.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n2,2,2024-03-01 10:00:00,A,1,25\n4,3,2024-05-01 10:00:00,B,2,7\n`);
-    expect(t.pipeline(['run']).code).toBe(0);
+    expect((await t.pipeline(['run'])).code).toBe(0);
     expect(await caughtUp()).toBe(5);
     t.ws.write('Orders/b.csv', `${HEADER}\n5,4,2024-03-05 10:00:00,C,1,11\n`);
-    expect(t.pipeline(['run']).code).toBe(0);
+    expect((await t.pipeline(['run'])).code).toBe(0);
     expect(await caughtUp()).toBe(4);
 
     // the warehouse is recreated (its versions start over at 1) from changed drop folders: a resync
     t.recreateWarehouse();
     t.ws.write('Orders/a.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n7,6,2024-07-01 10:00:00,D,1,70\n`);
-    expect(t.pipeline(['run']).code).toBe(0);
+    expect((await t.pipeline(['run'])).code).toBe(0);
     expect(await caughtUp()).toBe(3);
 
     // more changes on the new warehouse (versions 2, 3 again)
     t.ws.write('Orders/c.csv', `${HEADER}\n8,7,2024-08-01 10:00:00,E,1,80\n9,1,2024-03-02 10:00:00,E,1,90\n`);
-    expect(t.pipeline(['run']).code).toBe(0);
+    expect((await t.pipeline(['run'])).code).toBe(0);
     expect(await caughtUp()).toBe(4);
     t.ws.write('Orders/a.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n`);
-    expect(t.pipeline(['run']).code).toBe(0);
+    expect((await t.pipeline(['run'])).code).toBe(0);
     expect(await caughtUp()).toBe(3);
 
     // the log never goes backwards and keeps the old warehouse's syncs; the resync names the version it replaced
@@ -196,7 +194,7 @@ describe("Postgres consumers can neither stall, fool nor damage the export (issu
   it('a forged NOTIFY from the read-only role changes nothing: the consumer following README still applies the next real change', async () => {
     const t = setup('forged');
     t.ws.write('Orders/a.csv', ORDERS_A);
-    expect(t.pipeline(['run']).code).toBe(0);
+    expect((await t.pipeline(['run'])).code).toBe(0);
     const reader = await connect(readerUrl(), t.schema);
     const consumer = makeConsumer(reader);
     let heard = 0;
@@ -214,7 +212,7 @@ describe("Postgres consumers can neither stall, fool nor damage the export (issu
 
     t.ws.write('Orders/b.csv', ORDERS_B);
     t.ws.write('Orders/a.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n`);
-    expect(t.pipeline(['run']).code).toBe(0);
+    expect((await t.pipeline(['run'])).code).toBe(0);
     await waitUntil('the real change arrived', () => heard === 2);
     await waitUntil('the consumer applied it', () => consumer.seen() === '2');
     await consumer.idle();
@@ -225,7 +223,7 @@ describe("Postgres consumers can neither stall, fool nor damage the export (issu
   it('the read-only role cannot stall an export: not with the old advisory lock key, not by holding its tables open, and it may not lock pipeline_sync_state', async () => {
     const t = setup('stall');
     t.ws.write('Orders/a.csv', ORDERS_A);
-    expect(t.pipeline(['run']).code).toBe(0);
+    expect((await t.pipeline(['run'])).code).toBe(0);
     const locker = await connect(readerUrl(), t.schema);
     await locker.query('SELECT pg_advisory_lock(hashtext($1))', [`pipeline-sync:${t.schema}.ecommerce`]);
     const open = await connect(readerUrl(), t.schema);
@@ -240,15 +238,15 @@ describe("Postgres consumers can neither stall, fool nor damage the export (issu
     // an incremental sync with a deletion, then a resync (recreated warehouse): neither waits for the consumer
     t.ws.write('Orders/b.csv', ORDERS_B);
     t.ws.write('Orders/a.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n`);
-    const incremental = t.pipeline(['run']);
+    const incremental = await t.pipeline(['run']);
     expect(incremental.code, incremental.stderr).toBe(0);
     expect(incremental.stdout).toMatch(/export: .*version 1 -> 2/);
     t.recreateWarehouse();
-    const resync = t.pipeline(['run']);
+    const resync = await t.pipeline(['run']);
     expect(resync.code, resync.stderr).toBe(0);
-    const status = t.pipeline(['status', '--json']);
+    const status = await t.pipeline(['status', '--json']);
     expect(status.code, status.stderr).toBe(0);
-    const nothingToDo = t.pipeline(['export', '--json']);
+    const nothingToDo = await t.pipeline(['export', '--json']);
     expect(nothingToDo.code, nothingToDo.stderr).toBe(0);
     expect(JSON.parse(nothingToDo.stdout)).toMatchObject({ mode: 'none' });
     // the consumer's transaction still sees its snapshot; afterwards it sees the new state
@@ -260,7 +258,7 @@ describe("Postgres consumers can neither stall, fool nor damage the export (issu
   it('the first notification of a new table comes after the grant: the woken consumer may read the table and both companions', async () => {
     const t = setup('grantfirst');
     t.ws.write('Orders/a.csv', ORDERS_A);
-    expect(t.pipeline(['run', '--no-export']).code).toBe(0);
+    expect((await t.pipeline(['run', '--no-export'])).code).toBe(0);
     const reader = await connect(readerUrl(), t.schema);
     const firstRead = new Promise<string[]>((resolve) => {
       reader.once('notification', async () => {
@@ -291,7 +289,7 @@ describe("Postgres consumers can neither stall, fool nor damage the export (issu
   it("a consumer that changes the shared role's password or settings locks nobody out for long: status and every export put them back", async () => {
     const t = setup('password');
     t.ws.write('Orders/a.csv', ORDERS_A);
-    expect(t.pipeline(['run']).code).toBe(0);
+    expect((await t.pipeline(['run'])).code).toBe(0);
     const loginWorks = async () => {
       const c = new pg.Client({ connectionString: readerUrl() });
       c.on('error', () => undefined);
@@ -314,17 +312,17 @@ describe("Postgres consumers can neither stall, fool nor damage the export (issu
     const defaultPath = '"$user", public';
 
     await sabotage();
-    expect(t.pipeline(['status']).code).toBe(0);
+    expect((await t.pipeline(['status'])).code).toBe(0);
     expect(await loginWorks()).toBe(defaultPath);
 
     // the way `watch` exports: through the owner's URL of the server it started
     await sabotage();
-    const viaUrl = t.pipeline(['export', '--postgres', ownerUrl()]);
+    const viaUrl = await t.pipeline(['export', '--postgres', ownerUrl()]);
     expect(viaUrl.code, viaUrl.stderr).toBe(0);
     expect(await loginWorks()).toBe(defaultPath);
 
     await sabotage();
-    expect(t.pipeline(['export']).code).toBe(0);
+    expect((await t.pipeline(['export'])).code).toBe(0);
     expect(await loginWorks()).toBe(defaultPath);
   }, 120_000);
 

@@ -1,9 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readEcommerce } from './support/compareRuns.js';
-import { CLI, ROOT, cli, diffEcommerce, makeWorkspace, type Workspace } from './support/fixtures.js';
+import { CLI, ROOT, cli, diffEcommerce, spawnAsync, makeWorkspace, type Workspace } from './support/fixtures.js';
 import { pgUrl, pgWatermark, readPgEcommerce, uniqueSchema, withPg } from './support/postgres.js';
 
 const HEADER = 'Order ID,Customer ID,Order Time,SKU,Quantity,Order Total';
@@ -203,11 +203,10 @@ describe('Postgres export by watermark', () => {
     const holder = await holdSyncLock(schema, 'someone-else');
     try {
       const pid = (await holder.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-      // bounded here too: an export that waited for ever would block this test (spawnSync) for ever
-      const run = spawnSync(process.execPath, [CLI, 'export', ...exportArgs(ws, schema)], {
-        cwd: ROOT, env: { ...process.env, PIPELINE_EXPORT: '0', DATABASE_URL: '', PIPELINE_PG_LOCK_WAIT: '1' }, encoding: 'utf8', timeout: 60_000,
+      // bounded here too: an export that waited for ever would hang this test for ever
+      const r = await spawnAsync(process.execPath, [CLI, 'export', ...exportArgs(ws, schema)], {
+        env: { ...process.env, PIPELINE_EXPORT: '0', DATABASE_URL: '', PIPELINE_PG_LOCK_WAIT: '1' }, timeoutMs: 60_000,
       });
-      const r = { code: run.status, stderr: run.stderr };
       expect(r.code, r.stderr).toBe(4);
       expect(r.stderr).toMatch(/POSTGRES_LOCKED/);
       expect(r.stderr).toContain(`pid ${pid}`);

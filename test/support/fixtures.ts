@@ -85,17 +85,27 @@ export function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
  * on a loaded machine). Use it for slow commands in long tests.
  */
 export function cliAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return spawnAsync(process.execPath, [CLI, ...args], { env: { ...process.env, PIPELINE_EXPORT: '0', DATABASE_URL: '', ...env } });
+}
+
+/** A child process run to its end without blocking the test worker (see cliAsync); killed after timeoutMs if given. */
+export function spawnAsync(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, PIPELINE_EXPORT: '0', DATABASE_URL: '', ...env },
-    });
+    const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: options.env ?? process.env });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
     child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
+    child.once('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, stdout, stderr, signal });
+    });
   });
 }
 
