@@ -8,19 +8,10 @@ import { embeddedSecretFiles, LEGACY_OWNER_PASSWORD } from '../pipeline/export/e
 import { embeddedUrl } from '../pipeline/export/embeddedUrl.js';
 import { cli, type Workspace } from './support/fixtures.js';
 import { cleanupEmbedded, embeddedEnv, embeddedWorkspace, freePort, spawnCli } from './support/embeddedServer.js';
+import { failure } from './support/postgres.js';
 
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
 const secret = (file: string) => fs.readFileSync(file, 'utf8').trim();
-
-/** The SQLSTATE a statement fails with (undefined when it succeeds). */
-async function failure(client: pg.Client, sql: string): Promise<string | undefined> {
-  try {
-    await client.query(sql);
-    return undefined;
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  }
-}
 
 async function loginFails(url: string): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: url });

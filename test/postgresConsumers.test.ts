@@ -9,7 +9,7 @@ import { embeddedUrl } from '../pipeline/export/embeddedUrl.js';
 import { readEcommerce } from './support/compareRuns.js';
 import { CLI, ROOT, diffEcommerce, spawnAsync, makeWorkspace, type Workspace } from './support/fixtures.js';
 import { cleanupEmbedded, embeddedEnv, embeddedWorkspace, freePort, HEADER } from './support/embeddedServer.js';
-import { readPgEcommerce } from './support/postgres.js';
+import { failure, readPgEcommerce } from './support/postgres.js';
 
 /**
  * Issue 15, the Postgres consumers' side: a consumer (the read-only role
@@ -59,16 +59,6 @@ function makeConsumer(client: pg.Client) {
 }
 
 const secret = (file: string) => fs.readFileSync(file, 'utf8').trim();
-
-/** The SQLSTATE a statement fails with (undefined when it succeeds). */
-async function failure(client: pg.Client, sql: string): Promise<string | undefined> {
-  try {
-    await client.query(sql);
-    return undefined;
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  }
-}
 
 async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -45,3 +45,13 @@ export async function pgWatermark(schema: string, url = pgUrl()): Promise<number
     return r.rows[0] ? Number(r.rows[0].version) : null;
   }, url);
 }
+
+/** The SQLSTATE a statement fails with (undefined when it succeeds). */
+export async function failure(client: pg.Client, sql: string): Promise<string | undefined> {
+  try {
+    await client.query(sql);
+    return undefined;
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  }
+}
