@@ -24,6 +24,15 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const root = path.resolve(import.meta.dirname, '../..');
   const runDir = process.env.SPARK_TEST_RUN_DIR ?? path.join(root, '.spark', 'test-run');
+  // Development only: reuse a cluster that is already running (e.g. `make spark-cluster`'s),
+  // started and stopped by whoever started it. CI never sets this.
+  const reuse = process.env.PIPELINE_TEST_SPARK_REMOTE;
+  if (reuse) {
+    console.log(`spark tier: reusing the running cluster ${reuse} (PIPELINE_TEST_SPARK_REMOTE)`);
+    project.provide('sparkRemote', reuse);
+    project.provide('sparkRunDir', process.env.PIPELINE_TEST_SPARK_RUN_DIR ?? path.join(root, '.spark', 'run'));
+    return async () => {};
+  }
   const env = { ...process.env, SPARK_RUN_DIR: runDir };
   const cluster = path.join(root, 'spark', 'cluster.sh');
 
