@@ -63,6 +63,42 @@ export function listSqlFiles(dir: string = sqlDir()): SqlFile[] {
 }
 
 /**
+ * A file of an engine's shims, sql/engines/<engine>/**.sql (e.g.
+ * "engines/spark/functions.sql"). Not a SqlKind: DuckDB never executes,
+ * migrates or records these; the engine named by the folder reads them.
+ */
+export interface EngineSqlFile {
+  /** Path below sql/, e.g. "engines/spark/statements.sql". */
+  name: string;
+  /** The folder below engines/, e.g. "spark". */
+  engine: string;
+  checksum: string;
+  text: string;
+}
+
+/** Every .sql file below sql/engines/<engine>/ (subfolders too), in name order. */
+export function listEngineSqlFiles(dir: string = sqlDir()): EngineSqlFile[] {
+  const root = path.join(dir, 'engines');
+  if (!fs.existsSync(root)) return [];
+  const files: EngineSqlFile[] = [];
+  for (const engine of fs.readdirSync(root).sort()) {
+    const engineDir = path.join(root, engine);
+    if (!fs.statSync(engineDir).isDirectory()) continue;
+    for (const rel of (fs.readdirSync(engineDir, { recursive: true }) as string[]).map((r) => r.split(path.sep).join('/')).sort()) {
+      if (!rel.endsWith('.sql')) continue;
+      const text = fs.readFileSync(path.join(engineDir, rel), 'utf8');
+      files.push({
+        name: `engines/${engine}/${rel}`,
+        engine,
+        checksum: crypto.createHash('sha256').update(text).digest('hex'),
+        text,
+      });
+    }
+  }
+  return files;
+}
+
+/**
  * The SQL files as one run reads them: each file is read once, at the start of
  * the run, and the text executed is the text whose checksum the run records.
  * (A process-wide cache once outlived an edit under `watch`: the next batch
@@ -71,13 +107,26 @@ export function listSqlFiles(dir: string = sqlDir()): SqlFile[] {
 export class SqlSnapshot {
   private readonly byName: Map<string, SqlFile>;
 
-  constructor(readonly files: SqlFile[]) {
+  /**
+   * @param files the warehouse's files (what DuckDB migrates, runs and records)
+   * @param engineFiles the engines' shims (sql/engines/), read with them so the
+   *   text another engine executes is the text of the same snapshot
+   */
+  constructor(
+    readonly files: SqlFile[],
+    readonly engineFiles: EngineSqlFile[] = [],
+  ) {
     this.byName = new Map(files.map((f) => [f.name, f]));
   }
 
   /** Reads every file of the SQL folder now. */
   static read(dir: string = sqlDir()): SqlSnapshot {
-    return new SqlSnapshot(listSqlFiles(dir));
+    return new SqlSnapshot(listSqlFiles(dir), listEngineSqlFiles(dir));
+  }
+
+  /** The shim files of one engine (sql/engines/<engine>/), in name order. */
+  ofEngine(engine: string): EngineSqlFile[] {
+    return this.engineFiles.filter((f) => f.engine === engine);
   }
 
   /** The files of one kind (e.g. the data tests), in name order. */

@@ -23,7 +23,7 @@ touched AS (
     FROM (
         SELECT * FROM orders_changed
         UNION ALL SELECT * FROM customers_changed
-    )
+    ) AS changed
     GROUP BY ALL
 )
 SELECT * FROM touched

@@ -16,7 +16,7 @@ CREATE OR REPLACE TEMP VIEW metrics_in_scope AS
 WITH affected_orders AS (
     -- first the affected customers' orders (a cheap semi-join on the integer
     -- key), then, of those, the ones in an affected window
-    SELECT o.* EXCLUDE (_start)
+    SELECT o.Order_ID, o.Customer_ID, o.Order_Time, o.SKU, o.Quantity, o.Order_Total
     FROM (
         SELECT Order_ID, Customer_ID, Order_Time, SKU, Quantity, Order_Total,
                window_start(Order_Time, getvariable('window_size')) AS _start
@@ -63,10 +63,10 @@ metrics AS (
     SELECT Customer_ID,
            sum(total)                     AS Total_Order_Amount,
            sum(total) / sum(orders)       AS Average_Order_Amount,
-           sum(orders)::BIGINT            AS Order_Count,
+           CAST(sum(orders) AS BIGINT)    AS Order_Count,
            CAST(max(highest) AS FLOAT)    AS Highest_Order_Amount,
            CAST(min(lowest) AS FLOAT)     AS Lowest_Order_Amount,
-           sum(quantity)::BIGINT          AS Total_Quantity_Ordered,
+           CAST(sum(quantity) AS BIGINT)  AS Total_Quantity_Ordered,
            sum(quantity) / sum(orders)    AS Average_Quantity_Per_Ordered,
            sum(distance)                  AS Total_Delivery_Distance,
            sum(distance) / sum(orders)    AS Average_Delivery_Distance,
