@@ -8,6 +8,10 @@ export interface GlobalArgs {
   threads?: string;
   'memory-limit'?: string;
   wait?: number;
+  engine?: string;
+  'spark-remote'?: string;
+  lake?: string;
+  config?: string;
 }
 
 export function withGlobalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
@@ -20,7 +24,11 @@ export function withGlobalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
     .option('wait', {
       type: 'number',
       describe: 'seconds to wait while another process (e.g. a watch batch) holds the warehouse; 0 fails at once [env PIPELINE_WAIT, default 60]',
-    }) as Argv<T & GlobalArgs>;
+    })
+    .option('engine', { type: 'string', describe: 'duckdb (one machine) or spark (a Spark Connect cluster) [env PIPELINE_ENGINE, default duckdb]' })
+    .option('spark-remote', { type: 'string', describe: 'Spark Connect endpoint sc://host:port, engine spark [env PIPELINE_SPARK_REMOTE]' })
+    .option('lake', { type: 'string', describe: "folder (or URI) of the Spark engine's Delta tables [env PIPELINE_LAKE, default ./lake]" })
+    .option('config', { type: 'string', describe: 'JSON config file [env PIPELINE_CONFIG, default ./pipeline.config.json if present]' }) as Argv<T & GlobalArgs>;
 }
 
 export function configFrom(args: GlobalArgs): PipelineConfig {
@@ -31,5 +39,9 @@ export function configFrom(args: GlobalArgs): PipelineConfig {
     threads: args.threads,
     memoryLimit: args['memory-limit'],
     wait: args.wait,
+    engine: args.engine,
+    sparkRemote: args['spark-remote'],
+    lake: args.lake,
+    config: args.config,
   });
 }

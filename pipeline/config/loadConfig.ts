@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { PipelineError } from '../errors/PipelineError.js';
@@ -11,6 +12,14 @@ export interface ConfigFlags {
   memoryLimit?: string;
   /** Seconds to wait for a warehouse another process holds (e.g. a watch batch). */
   wait?: number | string;
+  /** duckdb (default) or spark. */
+  engine?: string;
+  /** Spark Connect endpoint, sc://host:port (engine spark). */
+  sparkRemote?: string;
+  /** Folder holding the Spark engine's Delta tables (engine spark). */
+  lake?: string;
+  /** A JSON config file (default ./pipeline.config.json when it exists). */
+  config?: string;
 }
 
 const WINDOW_PATTERN =
@@ -29,6 +38,9 @@ const configSchema = z.object({
     .regex(/^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$/i, 'must look like "4GB" or "512MiB"')
     .optional(),
   waitSeconds: z.coerce.number().min(0, 'must be 0 or more').max(86_400, 'must be at most 86400 (a day)'),
+  engine: z.enum(['duckdb', 'spark'], { message: 'must be duckdb or spark' }),
+  sparkRemote: z.string().regex(/^sc:\/\/[^\s/]+(:\d+)?(\/.*)?$/, 'must look like sc://host:port').optional(),
+  lake: z.string().min(1, 'must not be empty'),
 });
 
 export type PipelineConfig = z.infer<typeof configSchema>;
@@ -41,6 +53,9 @@ export const CONFIG_ENV = {
   threads: 'PIPELINE_THREADS',
   memoryLimit: 'PIPELINE_MEMORY_LIMIT',
   waitSeconds: 'PIPELINE_WAIT',
+  engine: 'PIPELINE_ENGINE',
+  sparkRemote: 'PIPELINE_SPARK_REMOTE',
+  lake: 'PIPELINE_LAKE',
 } as const;
 
 const FLAG_NAMES: Record<keyof PipelineConfig, string> = {
@@ -50,13 +65,61 @@ const FLAG_NAMES: Record<keyof PipelineConfig, string> = {
   threads: '--threads',
   memoryLimit: '--memory-limit',
   waitSeconds: '--wait',
+  engine: '--engine',
+  sparkRemote: '--spark-remote',
+  lake: '--lake',
 };
+
+/** The keys a config file may hold (its values come after flags and environment). */
+const FILE_KEYS: Record<string, keyof PipelineConfig> = {
+  data: 'dataDir',
+  warehouse: 'warehousePath',
+  window: 'window',
+  threads: 'threads',
+  memoryLimit: 'memoryLimit',
+  wait: 'waitSeconds',
+  engine: 'engine',
+  sparkRemote: 'sparkRemote',
+  lake: 'lake',
+};
+
+/**
+ * The config file: --config / PIPELINE_CONFIG, else ./pipeline.config.json when
+ * it exists. A JSON object with the keys of FILE_KEYS; relative paths in it are
+ * relative to the file's folder.
+ */
+function readConfigFile(flag: string | undefined, env: NodeJS.ProcessEnv): Partial<Record<keyof PipelineConfig, string>> {
+  const given = flag || env.PIPELINE_CONFIG || undefined;
+  const file = path.resolve(given ?? 'pipeline.config.json');
+  if (!given && !fs.existsSync(file)) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message.split('\n')[0];
+    throw new PipelineError('CONFIG_INVALID', `cannot read the config file ${file}: ${why}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new PipelineError('CONFIG_INVALID', `the config file ${file} must hold a JSON object`);
+  }
+  const out: Partial<Record<keyof PipelineConfig, string>> = {};
+  for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
+    const key = FILE_KEYS[k];
+    if (!key) throw new PipelineError('CONFIG_INVALID', `the config file ${file} has an unknown key ${JSON.stringify(k)} (known: ${Object.keys(FILE_KEYS).join(', ')})`);
+    if (typeof v !== 'string' && typeof v !== 'number') throw new PipelineError('CONFIG_INVALID', `the config file ${file}: ${k} must be a string or a number`);
+    const isPath = key === 'dataDir' || key === 'warehousePath' || (key === 'lake' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(String(v)));
+    out[key] = isPath ? path.resolve(path.dirname(file), String(v)) : String(v);
+  }
+  return out;
+}
 
 const DEFAULTS = {
   dataDir: './data',
   warehousePath: './warehouse/ecommerce.duckdb',
   window: '10 days',
   waitSeconds: '60',
+  engine: 'duckdb',
+  lake: './lake',
 };
 
 function pick(flag: unknown, envName: string, env: NodeJS.ProcessEnv, fallback?: string): unknown {
@@ -68,13 +131,17 @@ function pick(flag: unknown, envName: string, env: NodeJS.ProcessEnv, fallback?:
 
 /** Resolves the configuration with precedence CLI flags > environment > defaults. */
 export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): PipelineConfig {
+  const file = readConfigFile(flags.config, env);
   const raw = {
-    dataDir: pick(flags.data, CONFIG_ENV.dataDir, env, DEFAULTS.dataDir),
-    warehousePath: pick(flags.warehouse, CONFIG_ENV.warehousePath, env, DEFAULTS.warehousePath),
-    window: pick(flags.window, CONFIG_ENV.window, env, DEFAULTS.window),
-    threads: pick(flags.threads, CONFIG_ENV.threads, env),
-    memoryLimit: pick(flags.memoryLimit, CONFIG_ENV.memoryLimit, env),
-    waitSeconds: pick(flags.wait, CONFIG_ENV.waitSeconds, env, DEFAULTS.waitSeconds),
+    dataDir: pick(flags.data, CONFIG_ENV.dataDir, env, file.dataDir ?? DEFAULTS.dataDir),
+    warehousePath: pick(flags.warehouse, CONFIG_ENV.warehousePath, env, file.warehousePath ?? DEFAULTS.warehousePath),
+    window: pick(flags.window, CONFIG_ENV.window, env, file.window ?? DEFAULTS.window),
+    threads: pick(flags.threads, CONFIG_ENV.threads, env, file.threads),
+    memoryLimit: pick(flags.memoryLimit, CONFIG_ENV.memoryLimit, env, file.memoryLimit),
+    waitSeconds: pick(flags.wait, CONFIG_ENV.waitSeconds, env, file.waitSeconds ?? DEFAULTS.waitSeconds),
+    engine: pick(flags.engine, CONFIG_ENV.engine, env, file.engine ?? DEFAULTS.engine),
+    sparkRemote: pick(flags.sparkRemote, CONFIG_ENV.sparkRemote, env, file.sparkRemote),
+    lake: pick(flags.lake, CONFIG_ENV.lake, env, file.lake ?? DEFAULTS.lake),
   };
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
@@ -92,6 +159,8 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     dataDir: path.resolve(cfg.dataDir),
     warehousePath: path.resolve(cfg.warehousePath),
     window: normalizeWindow(cfg.window),
+    // a folder (made absolute) or a URI Spark resolves (e.g. s3a://bucket/lake)
+    lake: /^[a-z][a-z0-9+.-]*:\/\//i.test(cfg.lake) ? cfg.lake : path.resolve(cfg.lake),
   };
 }
 

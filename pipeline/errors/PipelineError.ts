@@ -17,6 +17,8 @@ export type PipelineErrorCode =
   | 'AUDIT_FAILED'
   | 'SPARK_UNAVAILABLE'
   | 'SPARK_QUERY_FAILED'
+  | 'LAKE_LOCKED'
+  | 'ENGINE_UNSUPPORTED'
   | 'INTERNAL';
 
 export const EXIT_CODES = {
@@ -38,7 +40,7 @@ export class PipelineError extends Error {
     this.name = 'PipelineError';
     this.code = code;
     this.exitCode =
-      code === 'CONFIG_INVALID' || code === 'USAGE'
+      code === 'CONFIG_INVALID' || code === 'USAGE' || code === 'ENGINE_UNSUPPORTED'
         ? EXIT_CODES.usage
         : code === 'POSTGRES_UNAVAILABLE' || code === 'POSTGRES_TABLE_INCOMPATIBLE' || code === 'POSTGRES_LOCKED'
           ? EXIT_CODES.exportFailed

@@ -1,3 +1,4 @@
+import { duckdbSteps } from '../engine/duckdbSteps.js';
 import type { DatasetName } from '../ingest/datasets.js';
 import type { StageOutcome } from '../ingest/ingestFile.js';
 import type { GroupedOutcome } from '../ingest/stageCsvGroup.js';
@@ -67,7 +68,7 @@ export interface BatchResult {
 }
 
 /** Above this share of changed keys a full recompute is cheaper than the incremental path. */
-const FULL_RECOMPUTE_SHARE = 0.3;
+export const FULL_RECOMPUTE_SHARE = 0.3;
 
 /**
  * One run's work on the warehouse; the caller wraps it in a transaction so the
@@ -77,6 +78,7 @@ const FULL_RECOMPUTE_SHARE = 0.3;
  */
 export async function applyBatch(w: Warehouse, input: BatchInput): Promise<BatchResult> {
   const runId = await nextId(w, 'pipeline_runs', 'run_id');
+  const steps = duckdbSteps(w, input.progress);
   const stateRows = await w.count('SELECT (SELECT count(*) FROM cur_orders) + (SELECT count(*) FROM cur_deliveries)');
   // Nothing to be incremental against, or asked to redo everything: skip collecting keys.
   const fullFromStart = input.forceFull || stateRows === 0;
@@ -94,12 +96,12 @@ export async function applyBatch(w: Warehouse, input: BatchInput): Promise<Batch
   crashPoint('after-ingest');
 
   const loaded = files.filter((f) => f.status === 'loaded').map((f) => f.fileId);
-  const keysChanged = await collectChangedKeys(w, input.sql, { loaded, withdrawn: [...withdrawn.keys()] });
+  const keysChanged = await collectChangedKeys(steps, input.sql, { loaded, withdrawn: [...withdrawn.keys()] });
   const full = fullFromStart || keysChanged > (input.fullRecomputeShare ?? FULL_RECOMPUTE_SHARE) * stateRows;
   // Only files added: the changed keys' latest rows are in them (zone maps skip older raw rows).
   await setRunVariables(w, { rowsSinceFileId: withdrawn.size === 0 && loaded.length > 0 ? Math.min(...loaded) : 0 });
-  const change = await recomputeResult(w, {
-    sql: input.sql, full, withdraws: withdrawn.size > 0, keysChanged, progress: input.progress,
+  const change = await recomputeResult(steps, {
+    sql: input.sql, full, withdraws: withdrawn.size > 0, keysChanged,
     afterKeyedState: inParts ? () => w.commitPart() : undefined,
   });
   if (inParts) {

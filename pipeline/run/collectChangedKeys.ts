@@ -1,8 +1,6 @@
+import type { StepEngine } from '../engine/StepEngine.js';
 import { DATASET_LIST } from '../ingest/datasets.js';
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
-import type { Warehouse } from '../warehouse/Warehouse.js';
-import { recordBatchFiles } from './recordBatchFiles.js';
-import { runStep } from './runStep.js';
 
 /**
  * Step "changed keys": records which file versions the batch loads and
@@ -10,12 +8,12 @@ import { runStep } from './runStep.js';
  * Returns how many keys changed (0 when the variable full_recompute is true).
  */
 export async function collectChangedKeys(
-  w: Warehouse,
+  w: StepEngine,
   sql: SqlSnapshot,
   files: { loaded: number[]; withdrawn: number[] },
 ): Promise<number> {
-  await recordBatchFiles(w, files);
-  await runStep(w, sql, 'batch/changed_keys.sql');
+  await w.recordBatchFiles(files);
+  await w.runStep(sql, 'batch/changed_keys.sql');
   let keys = 0;
   for (const spec of DATASET_LIST) keys += await w.count(`SELECT count(*) FROM ${spec.changedKeys}`);
   return keys;

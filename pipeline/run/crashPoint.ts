@@ -14,7 +14,10 @@ export type CrashPointName =
   | 'export-before-copy'
   | 'export-mid-copy'
   | 'export-after-commit'
-  | 'embedded-initdb';
+  | 'embedded-initdb'
+  | 'spark-after-begin'
+  | 'spark-after-restore'
+  | 'spark-before-commit-mark';
 
 export function crashPoint(name: CrashPointName): void {
   if (process.env.PIPELINE_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');

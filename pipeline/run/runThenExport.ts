@@ -1,6 +1,7 @@
 import type { PipelineConfig } from '../config/loadConfig.js';
 import { runExport, type ExportOptions } from '../export/runExport.js';
 import type { SyncReport } from '../export/syncToPostgres.js';
+import { runOnSpark } from '../engine/spark/runOnSpark.js';
 import { runPipeline, type RunOptions, type RunReport } from './runPipeline.js';
 
 export interface RunThenExportOptions {
@@ -28,7 +29,7 @@ export interface RunThenExportReport {
  * means (`run`: exit 4; `watch`: retry with backoff).
  */
 export async function runThenExport(config: PipelineConfig, options: RunThenExportOptions): Promise<RunThenExportReport> {
-  const run = await runPipeline(config, options.run);
+  const run = config.engine === 'spark' ? await runOnSpark(config, options.run) : await runPipeline(config, options.run);
   options.onRun?.(run);
   if (options.export === undefined || !(options.exportWhen?.(run) ?? true)) return { run };
   try {

@@ -1,7 +1,6 @@
 import { DATASET_LIST } from '../ingest/datasets.js';
+import type { StepEngine } from '../engine/StepEngine.js';
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
-import type { Warehouse } from '../warehouse/Warehouse.js';
-import { runStep } from '../run/runStep.js';
 
 /**
  * Brings cur_orders / cur_deliveries / cur_customers up to date with the raw
@@ -9,6 +8,6 @@ import { runStep } from '../run/runStep.js';
  * full_recompute is true, else the keys in changed_orders / changed_deliveries
  * / changed_customers).
  */
-export async function refreshKeyedState(w: Warehouse, sql: SqlSnapshot): Promise<void> {
-  for (const spec of DATASET_LIST) await runStep(w, sql, spec.stateSql);
+export async function refreshKeyedState(w: StepEngine, sql: SqlSnapshot): Promise<void> {
+  for (const spec of DATASET_LIST) await w.runStep(sql, spec.stateSql);
 }

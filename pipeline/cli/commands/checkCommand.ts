@@ -5,6 +5,7 @@ import { checkIntegrity } from '../../warehouse/checkIntegrity.js';
 import { SqlSnapshot } from '../../warehouse/sqlFiles.js';
 import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
+import { requireDuckdb } from '../../engine/requireEngine.js';
 
 export const checkCommand: CommandModule<object, GlobalArgs & { integrity: boolean }> = {
   command: 'check',
@@ -17,6 +18,7 @@ export const checkCommand: CommandModule<object, GlobalArgs & { integrity: boole
     }) as never,
   handler: async (args) => {
     const config = configFrom(args);
+    requireDuckdb(config, 'check');
     await withWarehouse(warehouseOptions(config, { readOnly: true }), async (w) => {
       let failed = 0;
       if (args.integrity) {

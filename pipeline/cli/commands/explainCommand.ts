@@ -11,6 +11,7 @@ import { SqlSnapshot } from '../../warehouse/sqlFiles.js';
 import { withWarehouse } from '../../warehouse/Warehouse.js';
 import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
+import { requireDuckdb } from '../../engine/requireEngine.js';
 
 interface ExplainArgs extends GlobalArgs {
   order?: string;
@@ -36,6 +37,7 @@ export const explainCommand: CommandModule<object, ExplainArgs> = {
       }) as never,
   handler: async (args) => {
     const config = configFrom(args);
+    requireDuckdb(config, 'explain');
     // bad arguments are USAGE errors before the warehouse is opened
     const orderId = args.order === undefined ? undefined : parseOrderIdArg(args.order);
     const window = orderId === undefined ? { customer: parseCustomerIdArg(args.customer!), at: parseAtArg(args.at!) } : undefined;

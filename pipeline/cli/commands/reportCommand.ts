@@ -6,6 +6,7 @@ import { buildReport } from '../../report/buildReport.js';
 import { withWarehouse } from '../../warehouse/Warehouse.js';
 import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
+import { requireDuckdb } from '../../engine/requireEngine.js';
 
 export const DEFAULT_REPORT_PATH = './warehouse/report.html';
 
@@ -16,6 +17,7 @@ export const reportCommand: CommandModule<object, GlobalArgs & { out?: string }>
     withGlobalOptions(y).option('out', { type: 'string', describe: `HTML file to write [default ${DEFAULT_REPORT_PATH}]` }) as never,
   handler: async (args) => {
     const config = configFrom(args);
+    requireDuckdb(config, 'report');
     if (args.out !== undefined && args.out.trim() === '') throw new PipelineError('USAGE', '--out needs a file name, e.g. --out report.html');
     const out = path.resolve(args.out ?? DEFAULT_REPORT_PATH);
     const html = await withWarehouse(warehouseOptions(config, { readOnly: true }), (w) => buildReport(w));

@@ -6,6 +6,22 @@ import { startShell } from '../../shell/startShell.js';
 import { withWarehouse, type Warehouse } from '../../warehouse/Warehouse.js';
 import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
+import { PipelineError } from '../../errors/PipelineError.js';
+import { withLake } from '../../engine/spark/SparkLake.js';
+import { runSparkSql } from '../../engine/spark/sparkSql.js';
+
+/** `sql --engine spark`: a query, --file or a script on stdin (no interactive shell on this engine yet). */
+async function sparkSqlCommand(args: SqlArgs): Promise<void> {
+  const config = configFrom(args);
+  let script: string;
+  if (args.query !== undefined) script = args.query;
+  else if (args.file !== undefined) script = fs.readFileSync(args.file, 'utf8');
+  else if (process.stdin.isTTY) throw new PipelineError('ENGINE_UNSUPPORTED', 'the interactive shell is not available on the spark engine yet: pass a query, --file, or a script on stdin');
+  else script = fs.readFileSync(0, 'utf8');
+  await withLake(config, {}, (l) =>
+    runSparkSql(l, script, { write: args.write, format: args.format, maxRows: args['max-rows'], out: (t) => console.log(t) }),
+  );
+}
 
 interface SqlArgs extends GlobalArgs {
   query?: string;
@@ -47,7 +63,7 @@ export const sqlCommand: CommandModule<object, SqlArgs> = {
       })
       .conflicts('query', 'file') as never,
   handler: (args) =>
-    withOpener(args, async (open) => {
+    configFrom(args).engine === 'spark' ? sparkSqlCommand(args) : withOpener(args, async (open) => {
       const config = configFrom(args);
       const session = new ShellSession(
         {

@@ -10,6 +10,8 @@ import { withWarehouse } from '../../warehouse/Warehouse.js';
 import { statusConsistency, statusIntegrity } from '../../warehouse/checkIntegrity.js';
 import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
+import { readLakeStatus } from '../../engine/spark/readLakeStatus.js';
+import { withLake } from '../../engine/spark/SparkLake.js';
 
 export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { json: boolean }> = {
   command: 'status',
@@ -17,6 +19,25 @@ export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
   builder: (y) => withExportOptions(withGlobalOptions(y)).option('json', { type: 'boolean', default: false }) as never,
   handler: async (args) => {
     const config = configFrom(args);
+    if (config.engine === 'spark') {
+      const s = await withLake(config, {}, (l) => readLakeStatus(l));
+      if (args.json) {
+        console.log(JSON.stringify(s, null, 2));
+        return;
+      }
+      console.log(`lake ${terminalField(config.lake)} (engine spark, ${terminalField(config.sparkRemote ?? '')})`);
+      console.log(`version ${s.version ?? 0}, ${s.result_rows} ecommerce rows, window ${s.window ?? '(none yet)'}`);
+      for (const d of s.datasets) {
+        console.log(`  ${d.dataset.padEnd(10)} ${d.files_loaded} files loaded, ${d.files_quarantined} quarantined, ${d.rows_loaded} rows loaded, ${d.rows_rejected} rejected`);
+      }
+      const quarantined = s.files.filter((f) => f.status === 'quarantined');
+      if (quarantined.length) console.log('quarantined files:');
+      for (const f of quarantined) console.log(`  ${terminalField(f.path)}: ${terminalField(String(f.reason))}`);
+      for (const r of s.runs) {
+        console.log(`  run ${r.run_id} ${r.kind} (${r.strategy}): ${r.files_new} new files, ${r.rows_loaded} rows, ${r.groups_upserted} groups upserted, ${r.groups_deleted} deleted`);
+      }
+      return;
+    }
     await withWarehouse(warehouseOptions(config, { readOnly: true, allowInterruptedFirstBuild: true }), async (w) => {
       // First: a damaged file must not be reported as fine (WAREHOUSE_CORRUPT, exit 1).
       const bytes = fs.statSync(config.warehousePath).size;

@@ -1,0 +1,148 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PipelineConfig } from '../../config/loadConfig.js';
+import { PipelineError } from '../../errors/PipelineError.js';
+import { splitStatements } from '../../shell/splitStatements.js';
+import { SparkConnectClient, type SparkValue } from '../../spark/SparkConnectClient.js';
+import { sqlDir } from '../../warehouse/sqlFiles.js';
+import { sparkIdentifier, sparkString } from './sparkQuote.js';
+
+/** The lake's Delta tables (one per warehouse table), in sql/engines/spark/lake.sql order. */
+export const LAKE_TABLES = [
+  'pipeline_files', 'pipeline_rejects', 'pipeline_runs', 'pipeline_settings', 'pipeline_withdrawn_rows',
+  'raw_orders', 'raw_deliveries', 'raw_customers', 'cur_orders', 'cur_deliveries', 'cur_customers',
+  'ecommerce_state', 'ecommerce_tombstones',
+] as const;
+export type LakeTable = (typeof LAKE_TABLES)[number];
+
+/** A URI (s3a://…, hdfs://…, file:/…) rather than a local folder. */
+export function isLakeUri(lake: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(lake) && !/^[a-z]:[\\/]/i.test(lake);
+}
+
+export function lakeLocation(lake: string, name: string): string {
+  return isLakeUri(lake) ? `${lake.replace(/\/+$/, '')}/${name}` : path.join(lake, name);
+}
+
+/** Statements of a file under sql/engines/spark/ (each `;`-terminated; comments kept, Spark skips them). */
+export function sparkEngineStatements(file: string, dir: string = sqlDir()): string[] {
+  const text = fs.readFileSync(path.join(dir, 'engines', 'spark', file), 'utf8');
+  const { statements, rest } = splitStatements(text);
+  return [...statements, rest].map((s) => s.trim().replace(/;$/, '').trim()).filter((s) => stripComments(s) !== '');
+}
+
+function stripComments(s: string): string {
+  return s.replace(/--[^\n]*/g, '').trim();
+}
+
+export type Row = Record<string, SparkValue>;
+
+/**
+ * One Spark Connect session on the lake: the Spark engine's counterpart of
+ * Warehouse. The lake's Delta tables are registered (path-based, LOCATION
+ * <lake>/<table>) in a database of their own, `lake_<hash of the lake>`, made
+ * current, so the shared SQL names them as DuckDB does; its scratch tables
+ * (the steps' temp tables) live in <lake>/_scratch. Every session gets the
+ * same settings (double-quoted identifiers, UTC) and the engine's functions.
+ */
+export class SparkLake {
+  private constructor(
+    readonly client: SparkConnectClient,
+    readonly lake: string,
+    readonly database: string,
+  ) {}
+
+  static database(lake: string): string {
+    return `lake_${crypto.createHash('sha256').update(lake).digest('hex').slice(0, 16)}`;
+  }
+
+  static async open(config: Pick<PipelineConfig, 'sparkRemote' | 'lake'>, options: { create?: boolean } = {}): Promise<SparkLake> {
+    if (!config.sparkRemote) {
+      throw new PipelineError('CONFIG_INVALID', 'the spark engine needs a Spark Connect endpoint: --spark-remote sc://host:port or PIPELINE_SPARK_REMOTE (`make spark-cluster` starts a local one and prints it)');
+    }
+    const lake = config.lake;
+    if (!isLakeUri(lake)) {
+      if (!options.create && !fs.existsSync(path.join(lake, 'pipeline_runs'))) {
+        throw new PipelineError('NOT_FOUND', `no lake at ${lake} yet: \`pipeline run --engine spark\` creates it`);
+      }
+      fs.mkdirSync(lake, { recursive: true, mode: 0o755 });
+    }
+    const client = new SparkConnectClient({ remote: config.sparkRemote });
+    const db = SparkLake.database(lake);
+    const l = new SparkLake(client, lake, db);
+    try {
+      await l.setUp();
+    } catch (e) {
+      await client.close();
+      throw e;
+    }
+    return l;
+  }
+
+  private async setUp(): Promise<void> {
+    await this.run('SET spark.sql.ansi.doubleQuotedIdentifiers = true');
+    await this.run('SET spark.sql.session.timeZone = UTC');
+    await this.run(`CREATE DATABASE IF NOT EXISTS ${sparkIdentifier(this.database)} LOCATION ${sparkString(lakeLocation(this.lake, '_scratch'))}`);
+    await this.run(`USE ${sparkIdentifier(this.database)}`);
+    // Registering a table that is registered already is a no-op: the catalog outlives sessions.
+    const registered = new Set((await this.all<{ tableName: string }>('SHOW TABLES')).map((r) => String(r.tableName)));
+    for (const stmt of [...sparkEngineStatements('lake.sql'), ...sparkEngineStatements('commits.sql')]) {
+      const m = /CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+(\w+)/i.exec(stripComments(stmt));
+      if (m) {
+        if (registered.has(m[1]!.toLowerCase())) continue;
+        await this.run(`${stmt} LOCATION ${sparkString(lakeLocation(this.lake, m[1]!))}`);
+      } else {
+        await this.run(stmt);
+      }
+    }
+    for (const file of ['functions.sql', 'values.sql']) {
+      for (const stmt of sparkEngineStatements(file)) await this.run(stmt);
+    }
+    for (const [name, type] of [
+      ['window_size', 'INTERVAL DAY TO SECOND'], ['run_id', 'BIGINT'], ['full_recompute', 'BOOLEAN'], ['rows_since_file_id', 'INT'],
+    ] as const) {
+      await this.run(`DECLARE OR REPLACE VARIABLE ${name} ${type}`);
+    }
+  }
+
+  location(name: string): string {
+    return lakeLocation(this.lake, name);
+  }
+
+  async run(sql: string): Promise<void> {
+    await this.client.sql(sql);
+  }
+
+  async all<T extends Row = Row>(sql: string): Promise<T[]> {
+    return (await this.client.sql(sql)).rows as T[];
+  }
+
+  async one<T extends Row = Row>(sql: string): Promise<T | undefined> {
+    return (await this.all<T>(sql))[0];
+  }
+
+  async count(sql: string): Promise<number> {
+    const row = await this.one(sql);
+    const v = row ? Object.values(row)[0] : 0;
+    return Number(v ?? 0);
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+/** Opens the lake, runs work, closes the session whatever happens. */
+export async function withLake<T>(
+  config: Pick<PipelineConfig, 'sparkRemote' | 'lake'>,
+  options: { create?: boolean },
+  work: (l: SparkLake) => Promise<T>,
+): Promise<T> {
+  const l = await SparkLake.open(config, options);
+  try {
+    return await work(l);
+  } finally {
+    await l.close();
+  }
+}

@@ -1,0 +1,126 @@
+import { PipelineError } from '../../errors/PipelineError.js';
+import { DATASETS, fileFormat, RESERVED_COLUMNS, type DatasetSpec } from '../../ingest/datasets.js';
+import { INTERNAL } from '../../ingest/internalColumns.js';
+import { normalizeColumnName } from '../../ingest/normalizeColumnName.js';
+import type { FileReport } from '../../run/applyBatch.js';
+import type { SqlSnapshot } from '../../warehouse/sqlFiles.js';
+import type { SparkDroppedFile } from './listDropsOnSpark.js';
+import type { SparkLake } from './SparkLake.js';
+import { sparkIdentifier, sparkLiteralPath, sparkString } from './sparkQuote.js';
+import type { SparkSqlRenderer } from './renderSparkSql.js';
+
+const id = sparkIdentifier;
+const q = (name: keyof typeof INTERNAL) => id(INTERNAL[name]);
+
+/** The reader options per format: every value as text, exactly as written (no inference, no casts). */
+function readerOptions(format: 'csv' | 'json' | 'parquet', jsonArray: boolean): string {
+  if (format === 'csv') {
+    // RFC 4180 quoting ("" inside quotes), the header names the columns, quoted fields may span lines.
+    return `header 'true', inferSchema 'false', multiLine 'true', quote '"', escape '"', mode 'PERMISSIVE', enforceSchema 'false'`;
+  }
+  if (format === 'json') return `primitivesAsString 'true', prefersDecimal 'false', multiLine '${jsonArray ? 'true' : 'false'}', mode 'PERMISSIVE'`;
+  return `mergeSchema 'false'`;
+}
+
+/** Which columns `incoming` takes from the file, or why the file is quarantined (planColumns' rules). */
+function planSparkColumns(spec: DatasetSpec, producer: string[]): { select: string[]; problem?: string } {
+  const canonical = new Map<string, string>();
+  const select: string[] = [];
+  for (const p of producer) {
+    const name = normalizeColumnName(spec, p);
+    const lower = name.toLowerCase();
+    if (RESERVED_COLUMNS.includes(lower)) {
+      return { select, problem: `column "${p}" uses the name ${name}, reserved by the pipeline (reserved: ${RESERVED_COLUMNS.join(', ')})` };
+    }
+    const clash = canonical.get(lower);
+    if (clash !== undefined) return { select, problem: `columns "${clash}" and "${p}" both mean ${name}` };
+    canonical.set(lower, p);
+    // Only the columns the lake's raw table has are carried (a file's extra columns are not kept by this engine yet).
+    if (spec.known.some((k) => k.toLowerCase() === lower)) select.push(`CAST(s.${id(p)} AS STRING) AS ${id(name)}`);
+  }
+  const missing = spec.required.filter((c) => !canonical.has(c.toLowerCase()));
+  if (missing.length > 0) {
+    return { select, problem: `missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${producer.join(', ') || 'none'})` };
+  }
+  for (const k of spec.known) if (!canonical.has(k.toLowerCase())) select.push(`CAST(NULL AS STRING) AS ${id(k)}`);
+  const record = `to_json(named_struct(${producer.map((p) => `${sparkString(p)}, s.${id(p)}`).join(', ')}))`;
+  select.push(`${record} AS ${q('rawRecord')}`);
+  return { select };
+}
+
+export interface SparkStageTarget {
+  file: SparkDroppedFile;
+  fileId: number;
+  runId: number;
+}
+
+/**
+ * Stages one dropped file on Spark and loads it into the lake (inside the run,
+ * after its 'started' commit row): Spark reads the file (the CLI never sees its
+ * data), `incoming` gets the file's columns as text under their canonical
+ * names, the shared staging SQL (sql/staging/) checks and casts them, good rows
+ * go to raw_<dataset> with _row = their order in the file, rejected rows to
+ * pipeline_rejects. A file Spark cannot read, or whose columns break the
+ * contract, is quarantined with the reason (no rows).
+ */
+export async function stageFileOnSpark(l: SparkLake, sql: SqlSnapshot, render: SparkSqlRenderer, t: SparkStageTarget): Promise<FileReport> {
+  const spec = DATASETS[t.file.dataset];
+  const format = fileFormat(spec, t.file.path);
+  const base: FileReport = { path: t.file.path, dataset: spec.name, fileId: t.fileId, status: 'loaded', rowsRead: 0, rowsLoaded: 0, rowsRejected: 0 };
+  const quarantine = (reason: string): FileReport => ({ ...base, status: 'quarantined', reason });
+  const readPath = t.file.sparkPath;
+  try {
+    let jsonArray = false;
+    if (format === 'json') {
+      const first = await l.one<{ value: string }>(`SELECT value FROM text.${id(readPath.replace(/[\\*?[\]{}]/g, (c) => `\\${c}`))} WHERE trim(value) <> '' LIMIT 1`);
+      jsonArray = (first?.value ?? '').trimStart().startsWith('[');
+    }
+    await l.run(`CREATE OR REPLACE TEMPORARY VIEW pipeline_source USING ${format} OPTIONS (path ${sparkLiteralPath(readPath)}, ${readerOptions(format, jsonArray)})`);
+    const described = await l.all<{ col_name: string }>('DESCRIBE pipeline_source');
+    const producer = described.map((r) => String(r.col_name)).filter((c) => c !== '' && !c.startsWith('#'));
+    if (format === 'json' && producer.includes('_corrupt_record')) return quarantine('not valid JSON (Spark could not parse every record)');
+    const plan = planSparkColumns(spec, producer);
+    if (plan.problem) return quarantine(plan.problem);
+    await l.run(
+      `CREATE OR REPLACE TEMPORARY VIEW incoming AS SELECT ${plan.select.join(', ')}, ` +
+        `row_number() OVER (ORDER BY monotonically_increasing_id()) - 1 AS ${q('position')} FROM pipeline_source s`,
+    );
+    const staging = render.render(spec.stagingSql, sql.render(spec.stagingSql));
+    if (staging.length !== 1) throw new PipelineError('INTERNAL', `sql/${spec.stagingSql} must be one SELECT (found ${staging.length} statements)`);
+    await l.run('UNCACHE TABLE IF EXISTS pipeline_staged');
+    await l.run(`CACHE TABLE pipeline_staged AS ${staging[0]!.text}`);
+    try {
+      const counts = await l.one<{ n: bigint; good: bigint }>(
+        `SELECT count(*) AS n, count_if(${q('rejectReason')} IS NULL) AS good FROM pipeline_staged`,
+      );
+      const rowsRead = Number(counts?.n ?? 0);
+      const rowsLoaded = Number(counts?.good ?? 0);
+      // CSV: the header is line 1 (exact unless a quoted field spans lines); JSON/Parquet: record number.
+      const lineOffset = format === 'csv' ? 2 : 1;
+      const cols = spec.known.map((c) => id(c)).join(', ');
+      if (rowsLoaded > 0) {
+        await l.run(
+          `INSERT INTO ${id(spec.rawTable)} BY NAME SELECT ${t.fileId} AS _file_id, ${q('position')} AS _row, ` +
+            `${q('position')} + ${lineOffset} AS _line, ${cols} FROM pipeline_staged WHERE ${q('rejectReason')} IS NULL`,
+        );
+      }
+      if (rowsRead > rowsLoaded) {
+        await l.run(
+          `INSERT INTO pipeline_rejects BY NAME SELECT ${t.fileId} AS file_id, ${sparkString(t.file.path)} AS path, ` +
+            `${sparkString(spec.name)} AS dataset, ${q('position')} + ${lineOffset} AS line, ${q('rejectColumn')} AS column_name, ` +
+            `${q('rejectReason')} AS reason, ${q('rawRecord')} AS raw_record, try_cast(${id(spec.key)} AS BIGINT) AS key, ` +
+            `${t.runId} AS run_id FROM pipeline_staged WHERE ${q('rejectReason')} IS NOT NULL`,
+        );
+      }
+      return { ...base, rowsRead, rowsLoaded, rowsRejected: rowsRead - rowsLoaded };
+    } finally {
+      await l.run('UNCACHE TABLE IF EXISTS pipeline_staged');
+    }
+  } catch (e) {
+    // A file Spark cannot read (corrupt gzip, not Parquet, …) is quarantined; anything else stops the run.
+    if (e instanceof PipelineError && e.code === 'SPARK_QUERY_FAILED' && /FAILED_READ_FILE|CANNOT_READ|MALFORMED|corrupt|Not in GZIP format|is not a Parquet file|UNABLE_TO_INFER_SCHEMA/i.test(e.message)) {
+      return quarantine(`cannot be read: ${e.message.replace(/^Spark: /, '')}`);
+    }
+    throw e;
+  }
+}
