@@ -85,16 +85,20 @@ export class SparkLake {
     await this.run('SET spark.sql.session.timeZone = UTC');
     await this.run(`CREATE DATABASE IF NOT EXISTS ${sparkIdentifier(this.database)} LOCATION ${sparkString(lakeLocation(this.lake, '_scratch'))}`);
     await this.run(`USE ${sparkIdentifier(this.database)}`);
-    // Registering a table that is registered already is a no-op: the catalog outlives sessions.
-    const registered = new Set((await this.all<{ tableName: string }>('SHOW TABLES')).map((r) => String(r.tableName)));
+    // The catalog outlives sessions: a table registered before and still on storage is left
+    // alone; one registered but gone from storage (a lake folder deleted) is registered anew.
+    const registered = new Set((await this.all<{ tableName: string }>('SHOW TABLES')).map((r) => String(r.tableName).toLowerCase()));
+    const stored = await this.storedTables();
     for (const stmt of [...sparkEngineStatements('lake.sql'), ...sparkEngineStatements('commits.sql')]) {
       const m = /CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+(\w+)/i.exec(stripComments(stmt));
-      if (m) {
-        if (registered.has(m[1]!.toLowerCase())) continue;
-        await this.run(`${stmt} LOCATION ${sparkString(lakeLocation(this.lake, m[1]!))}`);
-      } else {
+      if (!m) {
         await this.run(stmt);
+        continue;
       }
+      const name = m[1]!.toLowerCase();
+      if (registered.has(name) && stored.has(name)) continue;
+      if (registered.has(name)) await this.run(`DROP TABLE IF EXISTS ${sparkIdentifier(name)}`);
+      await this.run(`${stmt} LOCATION ${sparkString(lakeLocation(this.lake, name))}`);
     }
     for (const file of ['functions.sql', 'values.sql']) {
       for (const stmt of sparkEngineStatements(file)) await this.run(stmt);
@@ -106,16 +110,54 @@ export class SparkLake {
     }
   }
 
+  /** The lake tables that exist on storage. */
+  private async storedTables(): Promise<Set<string>> {
+    return new Set(Object.keys(await this.deltaVersions()));
+  }
+
+  /**
+   * The current Delta version of every table in the lake folder, in one
+   * statement: Spark lists <lake>/*​/_delta_log/*.json (names and sizes only,
+   * no content read); a table's version is its highest commit file's number
+   * (Delta keeps the newest commit files when it cleans its log).
+   */
+  async deltaVersions(): Promise<Record<string, number>> {
+    const base = lakeLocation(this.lake, '').replace(/[\\*?[\]{}]/g, (c) => `\\${c}`).replace(/\/?$/, '/');
+    let rows: { t: string; v: bigint }[];
+    try {
+      rows = await this.all(
+        "SELECT regexp_extract(path, '/([^/]+)/_delta_log/[0-9]+[.]json$', 1) AS t, " +
+          "max(CAST(regexp_extract(path, '/_delta_log/([0-9]+)[.]json$', 1) AS BIGINT)) AS v " +
+          `FROM binaryFile.${sparkIdentifier(`${base}*/_delta_log/*.json`)} GROUP BY 1`,
+      );
+    } catch (e) {
+      if (e instanceof PipelineError && /PATH_NOT_FOUND|does not exist/i.test(e.message)) return {};
+      throw e;
+    }
+    return Object.fromEntries(rows.filter((r) => r.t).map((r) => [String(r.t).toLowerCase(), Number(r.v)]));
+  }
+
   location(name: string): string {
     return lakeLocation(this.lake, name);
   }
 
   async run(sql: string): Promise<void> {
-    await this.client.sql(sql);
+    await this.query(sql);
   }
 
   async all<T extends Row = Row>(sql: string): Promise<T[]> {
-    return (await this.client.sql(sql)).rows as T[];
+    return (await this.query(sql)).rows as T[];
+  }
+
+  /** PIPELINE_PROFILE=1 prints every statement's time to stderr. */
+  private async query(sql: string) {
+    if (!process.env.PIPELINE_PROFILE) return this.client.sql(sql);
+    const t = performance.now();
+    try {
+      return await this.client.sql(sql);
+    } finally {
+      process.stderr.write(`spark ${((performance.now() - t) / 1000).toFixed(2)}s ${sql.replace(/\s+/g, ' ').slice(0, 110)}\n`);
+    }
   }
 
   async one<T extends Row = Row>(sql: string): Promise<T | undefined> {

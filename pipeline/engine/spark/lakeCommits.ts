@@ -13,15 +13,16 @@ export interface CommitRow {
   versions: TableVersions;
 }
 
-/** The current Delta version of every lake table (DESCRIBE HISTORY, all at once). */
+/** The current Delta version of every lake table (one listing of the lake's Delta logs). */
 export async function tableVersions(l: SparkLake): Promise<TableVersions> {
-  const entries = await Promise.all(
-    LAKE_TABLES.map(async (t) => {
-      const row = await l.one<{ version: bigint }>(`DESCRIBE HISTORY ${sparkIdentifier(t)} LIMIT 1`);
-      return [t, Number(row?.version ?? -1)] as const;
-    }),
-  );
-  return Object.fromEntries(entries);
+  const all = await l.deltaVersions();
+  const out: TableVersions = {};
+  for (const t of LAKE_TABLES) {
+    const v = all[t];
+    if (v === undefined) throw new PipelineError('WAREHOUSE_INCONSISTENT', `the lake ${l.lake} has no Delta table ${t}`);
+    out[t] = v;
+  }
+  return out;
 }
 
 /** The last row of the commit log, if any. */

@@ -109,20 +109,26 @@ export async function runOnSpark(config: PipelineConfig, options: RunOptions = {
       const undone = await recoverInterruptedRun(l);
       if (undone !== undefined) warnings.push(`run ${undone} was interrupted and has been undone; this run loads its files again`);
 
-      const ledger = await latestLedger(l);
+      // Independent reads, at once (each Delta read costs a Spark job).
       const kind: BatchInput['kind'] = options.retract !== undefined ? 'retract' : options.rebuild ? 'rebuild' : 'run';
+      const [ledger, runs, win, sum, listing, counts] = await Promise.all([
+        latestLedger(l),
+        l.one<{ n: bigint; last: bigint }>('SELECT count(*) AS n, coalesce(max(run_id), 0) AS last FROM pipeline_runs'),
+        setting(l, 'window'),
+        setting(l, 'models_checksum'),
+        kind === 'run' ? listDropsOnSpark(l, config.dataDir) : Promise.resolve({ scan: { files: [], ignored: [] }, files: [] as SparkDroppedFile[] }),
+        l.one<{ state: bigint; files: bigint }>(
+          'SELECT (SELECT count(*) FROM cur_orders) + (SELECT count(*) FROM cur_deliveries) AS state, (SELECT coalesce(max(file_id), 0) FROM pipeline_files) AS files',
+        ),
+      ]);
       const withdraw = options.retract !== undefined ? [retractWithdrawal(options.retract, config.dataDir, ledger)] : [];
-      const runs = await l.count('SELECT count(*) FROM pipeline_runs');
       const reasons: string[] = [];
       const checksum = modelsChecksum(sql);
-      if (runs > 0) {
-        const win = await setting(l, 'window');
+      if (Number(runs?.n ?? 0) > 0) {
         if (win !== undefined && win !== config.window) reasons.push(`window changed from ${win} to ${config.window}`);
-        const sum = await setting(l, 'models_checksum');
         if (sum !== undefined && sum !== checksum) reasons.push('SQL changed (sql/batch, state, marts or engines/spark)');
       }
       const rebuildReason = kind === 'rebuild' || reasons.length === 0 ? undefined : reasons.join('; ');
-      const listing = kind === 'run' ? await listDropsOnSpark(l, config.dataDir) : { scan: { files: [], ignored: [] }, files: [] as SparkDroppedFile[] };
       const plan = { newVersions: [] as NewVersion[], touched: [], unchanged: 0 };
       for (const f of listing.files) {
         const known = ledger.get(f.path);
@@ -138,6 +144,7 @@ export async function runOnSpark(config: PipelineConfig, options: RunOptions = {
       if (plan.newVersions.length > 0 || withdraw.length > 0 || forceFull) {
         result = await applyOnSpark(l, sql, render, {
           kind, config, newVersions: plan.newVersions, withdraw, forceFull, startedAt, checksum,
+          runId: Number(runs?.last ?? 0) + 1, stateRows: Number(counts?.state ?? 0), lastFileId: Number(counts?.files ?? 0),
           fullRecomputeShare: options.fullRecomputeShare, note: rebuildReason ? `full recompute: ${rebuildReason}` : undefined,
         });
       }
@@ -155,13 +162,17 @@ interface SparkBatch {
   forceFull: boolean;
   startedAt: Date;
   checksum: string;
+  runId: number;
+  /** Keyed-state rows before the run (orders + deliveries). */
+  stateRows: number;
+  lastFileId: number;
   fullRecomputeShare?: number;
   note?: string;
 }
 
 /** One run's writes, between its 'started' and 'committed' commit rows; undone on any failure. */
 async function applyOnSpark(l: SparkLake, sql: SqlSnapshot, render: SparkSqlRenderer, b: SparkBatch): Promise<BatchResult> {
-  const runId = (await l.count('SELECT coalesce(max(run_id), 0) FROM pipeline_runs')) + 1;
+  const runId = b.runId;
   await beginRun(l, runId);
   crashPoint('spark-after-begin');
   try {
@@ -182,7 +193,7 @@ async function applyOnSpark(l: SparkLake, sql: SqlSnapshot, render: SparkSqlRend
 
 async function writeRun(l: SparkLake, sql: SqlSnapshot, render: SparkSqlRenderer, b: SparkBatch, runId: number): Promise<BatchResult> {
   const steps = sparkSteps(l, render);
-  const stateRows = await l.count('SELECT (SELECT count(*) FROM cur_orders) + (SELECT count(*) FROM cur_deliveries)');
+  const stateRows = b.stateRows;
   const fullFromStart = b.forceFull || stateRows === 0;
   await steps.setVariables({ windowSize: b.config.window, runId, fullRecompute: fullFromStart });
 
@@ -191,7 +202,7 @@ async function writeRun(l: SparkLake, sql: SqlSnapshot, render: SparkSqlRenderer
   for (const [fileId, x] of withdrawn) {
     await l.run(`UPDATE pipeline_files SET status = ${lit(x.status)}, reason = ${lit(x.reason)}, withdrawn_run_id = ${runId} WHERE file_id = ${fileId}`);
   }
-  let nextFileId = (await l.count('SELECT coalesce(max(file_id), 0) FROM pipeline_files')) + 1;
+  let nextFileId = b.lastFileId + 1;
   const files: FileReport[] = [];
   const ledgerRows: string[] = [];
   for (const v of b.newVersions) {

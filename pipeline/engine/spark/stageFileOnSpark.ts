@@ -48,6 +48,14 @@ function planSparkColumns(spec: DatasetSpec, producer: string[]): { select: stri
   return { select };
 }
 
+/** Spark's column for records its reader cannot parse (a name no input column can have: it holds spaces). */
+const CORRUPT = 'pipeline corrupt record';
+
+async function dropCached(l: SparkLake, view: string): Promise<void> {
+  await l.run(`UNCACHE TABLE IF EXISTS ${view}`);
+  await l.run(`DROP VIEW IF EXISTS ${view}`);
+}
+
 export interface SparkStageTarget {
   file: SparkDroppedFile;
   fileId: number;
@@ -75,23 +83,36 @@ export async function stageFileOnSpark(l: SparkLake, sql: SqlSnapshot, render: S
       const first = await l.one<{ value: string }>(`SELECT value FROM text.${id(readPath.replace(/[\\*?[\]{}]/g, (c) => `\\${c}`))} WHERE trim(value) <> '' LIMIT 1`);
       jsonArray = (first?.value ?? '').trimStart().startsWith('[');
     }
-    await l.run(`CREATE OR REPLACE TEMPORARY VIEW pipeline_source USING ${format} OPTIONS (path ${sparkLiteralPath(readPath)}, ${readerOptions(format, jsonArray)})`);
+    const options = readerOptions(format, jsonArray);
+    await l.run(`CREATE OR REPLACE TEMPORARY VIEW pipeline_source USING ${format} OPTIONS (path ${sparkLiteralPath(readPath)}, ${options})`);
     const described = await l.all<{ col_name: string }>('DESCRIBE pipeline_source');
-    const producer = described.map((r) => String(r.col_name)).filter((c) => c !== '' && !c.startsWith('#'));
-    if (format === 'json' && producer.includes('_corrupt_record')) return quarantine('not valid JSON (Spark could not parse every record)');
+    const producer = described.map((r) => String(r.col_name)).filter((c) => c !== '' && !c.startsWith('#') && c !== CORRUPT);
     const plan = planSparkColumns(spec, producer);
     if (plan.problem) return quarantine(plan.problem);
+    if (format !== 'parquet') {
+      // Read again with the columns found plus Spark's corrupt-record column, so a record
+      // with a wrong number of fields or broken JSON is set aside with its text instead of
+      // being padded with NULLs (the DuckDB reader rejects those rows too).
+      const schema = [...producer, CORRUPT].map((c) => `${id(c)} STRING`).join(', ');
+      await l.run(
+        `CREATE OR REPLACE TEMPORARY VIEW pipeline_source (${schema}) USING ${format} OPTIONS (path ${sparkLiteralPath(readPath)}, ` +
+          `${options.replace("enforceSchema 'false'", "enforceSchema 'true'")}, columnNameOfCorruptRecord ${sparkString(CORRUPT)})`,
+      );
+    }
+    const corrupt = format === 'parquet' ? 'CAST(NULL AS STRING)' : `s.${id(CORRUPT)}`;
+    await dropCached(l, 'pipeline_read');
     await l.run(
-      `CREATE OR REPLACE TEMPORARY VIEW incoming AS SELECT ${plan.select.join(', ')}, ` +
+      `CACHE TABLE pipeline_read AS SELECT ${plan.select.join(', ')}, ${corrupt} AS ${id(CORRUPT)}, ` +
         `row_number() OVER (ORDER BY monotonically_increasing_id()) - 1 AS ${q('position')} FROM pipeline_source s`,
     );
-    const staging = render.render(spec.stagingSql, sql.render(spec.stagingSql));
-    if (staging.length !== 1) throw new PipelineError('INTERNAL', `sql/${spec.stagingSql} must be one SELECT (found ${staging.length} statements)`);
-    await l.run('UNCACHE TABLE IF EXISTS pipeline_staged');
-    await l.run(`CACHE TABLE pipeline_staged AS ${staging[0]!.text}`);
     try {
-      const counts = await l.one<{ n: bigint; good: bigint }>(
-        `SELECT count(*) AS n, count_if(${q('rejectReason')} IS NULL) AS good FROM pipeline_staged`,
+      await l.run(`CREATE OR REPLACE TEMPORARY VIEW incoming AS SELECT * FROM pipeline_read WHERE ${id(CORRUPT)} IS NULL`);
+      const staging = render.render(spec.stagingSql, sql.render(spec.stagingSql));
+      if (staging.length !== 1) throw new PipelineError('INTERNAL', `sql/${spec.stagingSql} must be one SELECT (found ${staging.length} statements)`);
+      await l.run(`CREATE OR REPLACE TEMPORARY VIEW pipeline_staged AS ${staging[0]!.text}`);
+      const counts = await l.one<{ n: bigint; malformed: bigint; good: bigint }>(
+        `SELECT (SELECT count(*) FROM pipeline_read) AS n, (SELECT count(*) FROM pipeline_read WHERE ${id(CORRUPT)} IS NOT NULL) AS malformed, ` +
+          `(SELECT count(*) FROM pipeline_staged WHERE ${q('rejectReason')} IS NULL) AS good`,
       );
       const rowsRead = Number(counts?.n ?? 0);
       const rowsLoaded = Number(counts?.good ?? 0);
@@ -105,16 +126,19 @@ export async function stageFileOnSpark(l: SparkLake, sql: SqlSnapshot, render: S
         );
       }
       if (rowsRead > rowsLoaded) {
+        const file = `${t.fileId} AS file_id, ${sparkString(t.file.path)} AS path, ${sparkString(spec.name)} AS dataset`;
+        const what = format === 'csv' ? 'record does not have the header\'s number of fields (or its quoting is broken)' : 'record is not valid JSON';
         await l.run(
-          `INSERT INTO pipeline_rejects BY NAME SELECT ${t.fileId} AS file_id, ${sparkString(t.file.path)} AS path, ` +
-            `${sparkString(spec.name)} AS dataset, ${q('position')} + ${lineOffset} AS line, ${q('rejectColumn')} AS column_name, ` +
+          `INSERT INTO pipeline_rejects BY NAME SELECT ${file}, ${q('position')} + ${lineOffset} AS line, ${q('rejectColumn')} AS column_name, ` +
             `${q('rejectReason')} AS reason, ${q('rawRecord')} AS raw_record, try_cast(${id(spec.key)} AS BIGINT) AS key, ` +
-            `${t.runId} AS run_id FROM pipeline_staged WHERE ${q('rejectReason')} IS NOT NULL`,
+            `${t.runId} AS run_id FROM pipeline_staged WHERE ${q('rejectReason')} IS NOT NULL ` +
+            `UNION ALL SELECT ${file}, ${q('position')} + ${lineOffset}, CAST(NULL AS STRING), ${sparkString(what)}, ${id(CORRUPT)}, ` +
+            `CAST(NULL AS BIGINT), ${t.runId} FROM pipeline_read WHERE ${id(CORRUPT)} IS NOT NULL`,
         );
       }
       return { ...base, rowsRead, rowsLoaded, rowsRejected: rowsRead - rowsLoaded };
     } finally {
-      await l.run('UNCACHE TABLE IF EXISTS pipeline_staged');
+      await dropCached(l, 'pipeline_read');
     }
   } catch (e) {
     // A file Spark cannot read (corrupt gzip, not Parquet, …) is quarantined; anything else stops the run.
