@@ -24,3 +24,19 @@ CREATE MACRO parse_decimal(x) AS
 -- A DOUBLE that is neither NaN nor +-inf.
 CREATE MACRO is_finite_number(d) AS
     isfinite(d);
+
+-- Part i of a timestamp text of is_timestamp_text's grammar ('' for a part not
+-- written, or when the text is not one): 1 year, 2 month, 3 day, 4 hour,
+-- 5 minute, 6 second, 7 fraction, 8 zone (Z, +hh, +hhmm or +hh:mm). DuckDB's parse_utc_timestamp leaves this to its casts;
+-- Spark's builds the timestamp from these parts (sql/engines/spark/values.sql).
+CREATE MACRO timestamp_text_part(x, i) AS
+    regexp_extract(x, '^ *([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]+))?)?(Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)? *$', i);
+
+-- A zone's offset east of UTC in minutes, as DuckDB's TIMESTAMPTZ cast reads
+-- it: sign * (hh * 60 + mm) for any two digits each ('+05:60' is six hours);
+-- 0 for Z or no zone. (DuckDB's parse_utc_timestamp leaves this to its cast.)
+CREATE MACRO zone_offset_minutes(z) AS
+    CASE WHEN substr(z, 1, 1) IN ('+', '-') THEN
+        CASE WHEN substr(z, 1, 1) = '-' THEN -1 ELSE 1 END
+        * (TRY_CAST(substr(z, 2, 2) AS INTEGER) * 60 + coalesce(TRY_CAST(substr(replace(z, ':', ''), 4, 2) AS INTEGER), 0))
+        ELSE 0 END;
