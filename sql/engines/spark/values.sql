@@ -57,10 +57,10 @@ CREATE OR REPLACE TEMPORARY FUNCTION parse_decimal(x STRING) RETURNS DOUBLE
 CREATE OR REPLACE TEMPORARY FUNCTION is_finite_number(d DOUBLE) RETURNS BOOLEAN
     RETURN NOT (isnan(d) OR d = CAST('Infinity' AS DOUBLE) OR d = CAST('-Infinity' AS DOUBLE));
 
--- Part i of a timestamp text (is_timestamp_text's grammar, '' for a part not
--- written): 1 year, 2 month, 3 day, 4 hour, 5 minute, 6 second, 7 fraction,
--- 8 zone (Z, +hh, +hhmm or +hh:mm). timestamp_text_part
--- (V006); parse_utc_timestamp's parts here, DuckDB's casts read them there.
+-- timestamp_text_part (V006): part i of a timestamp text (is_timestamp_text's
+-- grammar; '' for a part not written): 1 year, 2 month, 3 day, 4 hour,
+-- 5 minute, 6 second, 7 fraction, 8 zone (Z, +hh, +hhmm or +hh:mm). DuckDB's
+-- parse_utc_timestamp leaves the parts to its casts; this one builds from them.
 CREATE OR REPLACE TEMPORARY FUNCTION timestamp_text_part(x STRING, i INT) RETURNS STRING
     RETURN regexp_extract(x, '^ *([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.]([0-9]+))?)?(Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)? *\\z', i);
 
