@@ -80,7 +80,8 @@ export class SparkSqlRenderer {
     return statementsOf(text).map((statement, i) => {
       const at = where(file, i + 1, statement);
       const shimmed = this.shims.apply(statement, at);
-      const spark = rewriteRunVariables(shimmed.text, at);
+      // DuckDB's `* EXCLUDE (cols)` is Spark's `* EXCEPT (cols)` (same meaning, Spark >= 3.4 spelling).
+      const spark = rewriteRunVariables(shimmed.text, at).replace(/\*\s*EXCLUDE\s*\(/gi, '* EXCEPT (');
       const construct = findDuckdbOnlyConstruct(spark);
       if (construct) {
         throw new PipelineError('INTERNAL', `${at} holds ${construct}, which Spark does not run and no shim in sql/${SPARK_STATEMENTS_FILE} rewrites`);

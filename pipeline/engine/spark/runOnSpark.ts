@@ -111,7 +111,7 @@ export async function runOnSpark(config: PipelineConfig, options: RunOptions = {
 
       // Independent reads, at once (each Delta read costs a Spark job).
       const kind: BatchInput['kind'] = options.retract !== undefined ? 'retract' : options.rebuild ? 'rebuild' : 'run';
-      const [ledger, runs, win, sum, listing, counts] = await Promise.all([
+      const [ledger, runs, win, sum, listing, counts, lakeId] = await Promise.all([
         latestLedger(l),
         l.one<{ n: bigint; last: bigint }>('SELECT count(*) AS n, coalesce(max(run_id), 0) AS last FROM pipeline_runs'),
         setting(l, 'window'),
@@ -120,6 +120,7 @@ export async function runOnSpark(config: PipelineConfig, options: RunOptions = {
         l.one<{ state: bigint; files: bigint }>(
           'SELECT (SELECT count(*) FROM cur_orders) + (SELECT count(*) FROM cur_deliveries) AS state, (SELECT coalesce(max(file_id), 0) FROM pipeline_files) AS files',
         ),
+        setting(l, 'warehouse_id'),
       ]);
       const withdraw = options.retract !== undefined ? [retractWithdrawal(options.retract, config.dataDir, ledger)] : [];
       const reasons: string[] = [];
@@ -144,6 +145,7 @@ export async function runOnSpark(config: PipelineConfig, options: RunOptions = {
       if (plan.newVersions.length > 0 || withdraw.length > 0 || forceFull) {
         result = await applyOnSpark(l, sql, render, {
           kind, config, newVersions: plan.newVersions, withdraw, forceFull, startedAt, checksum,
+          newLakeId: lakeId === undefined ? crypto.randomUUID() : undefined,
           runId: Number(runs?.last ?? 0) + 1, stateRows: Number(counts?.state ?? 0), lastFileId: Number(counts?.files ?? 0),
           fullRecomputeShare: options.fullRecomputeShare, note: rebuildReason ? `full recompute: ${rebuildReason}` : undefined,
         });
@@ -162,6 +164,8 @@ interface SparkBatch {
   forceFull: boolean;
   startedAt: Date;
   checksum: string;
+  /** The lake's identity (pipeline_settings 'warehouse_id', what the export keys a resync on), written by its first run. */
+  newLakeId?: string;
   runId: number;
   /** Keyed-state rows before the run (orders + deliveries). */
   stateRows: number;
@@ -241,6 +245,7 @@ async function writeRun(l: SparkLake, sql: SqlSnapshot, render: SparkSqlRenderer
   ];
   await l.run(`INSERT INTO pipeline_runs SELECT ${row.map((v, i) => `CAST(${v} AS ${RUN_TYPES[i]})`).join(', ')}`);
   await putSetting(l, 'window', b.config.window);
+  if (b.newLakeId) await putSetting(l, 'warehouse_id', b.newLakeId);
   await putSetting(l, 'models_checksum', b.checksum);
   crashPoint('before-commit');
   return { runId, strategy: full ? 'full' : 'incremental', files, filesWithdrawn: withdrawn.size, keysChanged, ...change };

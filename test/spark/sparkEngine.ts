@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { loadConfig } from '../../pipeline/config/loadConfig.js';
+import { pinCommitted } from '../../pipeline/engine/spark/pinCommitted.js';
+import { withLake } from '../../pipeline/engine/spark/SparkLake.js';
+import { runPipeline } from '../../pipeline/run/runPipeline.js';
+import { withWarehouse } from '../../pipeline/warehouse/Warehouse.js';
+import { diffEcommerce, ROOT } from '../support/fixtures.js';
+import { spawnCli } from '../support/spawnCli.js';
+
+/** The same query on both engines: timestamps as text (the Spark client's Date is milliseconds only). */
+const ECOMMERCE = `
+  SELECT Customer_ID, Total_Order_Amount, Average_Order_Amount, Order_Count, Highest_Order_Amount, Lowest_Order_Amount,
+         Total_Quantity_Ordered, Average_Quantity_Per_Ordered, Total_Delivery_Distance, Average_Delivery_Distance,
+         Distict_Products, CAST(start_timestamp AS STRING) AS start_timestamp, CAST(end_timestamp AS STRING) AS end_timestamp
+  FROM ecommerce ORDER BY Customer_ID, start_timestamp`;
+
+function plain(rows: Record<string, unknown>[]): Record<string, unknown>[] {
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+}
+
+export interface EngineWorkspace {
+  root: string;
+  dataDir: string;
+  lake: string;
+  warehouse: string;
+  remote: string;
+}
+
+export function engineWorkspace(root: string, remote: string, sample: boolean): EngineWorkspace {
+  const dataDir = path.join(root, 'data');
+  if (sample) fs.cpSync(path.join(ROOT, 'data'), dataDir, { recursive: true, preserveTimestamps: true });
+  for (const d of ['Orders', 'Deliveries', 'Customers']) fs.mkdirSync(path.join(dataDir, d), { recursive: true });
+  return { root, dataDir, lake: path.join(root, 'lake'), warehouse: path.join(root, 'warehouse', 'ecommerce.duckdb'), remote };
+}
+
+export function sparkArgs(ws: EngineWorkspace): string[] {
+  return ['--engine', 'spark', '--spark-remote', ws.remote, '--lake', ws.lake, '--data', ws.dataDir];
+}
+
+/** `pipeline <command> --engine spark …` as a real child process. */
+export async function sparkCli(ws: EngineWorkspace, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = await spawnCli([...args, ...sparkArgs(ws)], env).done;
+  return r;
+}
+
+export async function duckdbRun(ws: EngineWorkspace, options: { retract?: string } = {}) {
+  const config = loadConfig({ data: ws.dataDir, warehouse: ws.warehouse, threads: 2 }, {});
+  return runPipeline(config, options);
+}
+
+export async function duckdbEcommerce(warehouse: string): Promise<Record<string, unknown>[]> {
+  return withWarehouse({ path: warehouse, readOnly: true }, async (w) => plain(await w.all(ECOMMERCE)));
+}
+
+/** ecommerce as a reader sees it: the lake's tables as of the last committed run. */
+export async function sparkEcommerce(ws: Pick<EngineWorkspace, 'remote' | 'lake'>): Promise<Record<string, unknown>[]> {
+  return withLake({ sparkRemote: ws.remote, lake: ws.lake }, {}, async (l) => {
+    await pinCommitted(l);
+    return plain(await l.all(ECOMMERCE));
+  });
+}
+
+/** read = loaded + rejected for every file of the lake's ledger, and the raw tables hold exactly the loaded rows. */
+export async function sparkAccounting(ws: Pick<EngineWorkspace, 'remote' | 'lake'>): Promise<{ ledgerLoaded: number; rawRows: number; badFiles: number }> {
+  return withLake({ sparkRemote: ws.remote, lake: ws.lake }, {}, async (l) => {
+    await pinCommitted(l);
+    const r = await l.one<{ loaded: bigint; raw: bigint; bad: bigint }>(`
+      SELECT (SELECT coalesce(sum(rows_loaded), 0) FROM pipeline_files WHERE status = 'loaded') AS loaded,
+             (SELECT count(*) FROM raw_orders) + (SELECT count(*) FROM raw_deliveries) + (SELECT count(*) FROM raw_customers) AS raw,
+             (SELECT count(*) FROM pipeline_files WHERE rows_read <> rows_loaded + rows_rejected) AS bad`);
+    return { ledgerLoaded: Number(r?.loaded), rawRows: Number(r?.raw), badFiles: Number(r?.bad) };
+  });
+}
+
+/** Spark's ecommerce equals DuckDB's (floats to the tolerance the suites use; FLOAT columns to float32). */
+export async function expectSameResult(ws: EngineWorkspace, label: string): Promise<number> {
+  const [duck, spark] = [await duckdbEcommerce(ws.warehouse), await sparkEcommerce(ws)];
+  expect(diffEcommerce(duck, spark), label).toEqual([]);
+  const acc = await sparkAccounting(ws);
+  expect(acc.badFiles, `${label}: read = loaded + rejected`).toBe(0);
+  expect(acc.rawRows, `${label}: raw rows = rows the ledger says were loaded`).toBe(acc.ledgerLoaded);
+  return duck.length;
+}
