@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -69,6 +70,23 @@ async function exportLake(versions: PinnedVersions, runId?: number): Promise<Syn
   await listener.query('SELECT 1'); // a notification committed before this round trip has been delivered by its end
   await new Promise((r) => setTimeout(r, 200));
   return report;
+}
+
+/** The export in a child process (the built code), killed with SIGKILL at `crashAt` (pipeline/run/crashPoint.ts). */
+async function exportInChild(versions: PinnedVersions, runId: number, crashAt: string): Promise<{ code: number | null; signal: string | null; out: string }> {
+  const args = JSON.stringify({ remote, lake, versions, runId, postgres: pgUrl, schema, workDir: path.join(tmp, 'export') });
+  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'exportLake.child.mjs'), args], {
+    env: { ...process.env, PIPELINE_CRASH_AT: crashAt },
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const result = await new Promise<{ code: number | null; signal: string | null; out: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, out })),
+  );
+  await listener.query('SELECT 1');
+  await new Promise((r) => setTimeout(r, 200));
+  return result;
 }
 
 async function pgQuery<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
@@ -248,5 +266,34 @@ describe('Postgres export from the Spark engine lake (Delta AS OF the committed 
     expect(committed).toMatchObject({ fromVersion: 2, toVersion: 3, rowsUpserted: 1, rowsDeleted: 1, mode: 'upsert' });
     expect(await pgExact()).toEqual(await lakeExact(3));
     expect(heard.slice(2)).toEqual([{ target: `${schema}.ecommerce`, sync_id: 3, version: 3, previous_version: 2, mode: 'upsert', upserted: 1, deleted: 1 }]);
+  });
+
+  it('exactly-once under kill -9: killed before its commit the export leaves Postgres as it was; killed after, the rerun does nothing', async () => {
+    // run 4: customer 4 changed, customer 1's window gone
+    await spark.sql(
+      `INSERT OVERWRITE ${table('ecommerce_state')} VALUES
+         (4, 6.5D, 3.25D, 2, 4.5F, 2.0F, 2, 1.0D, NULL, NULL, 2, TIMESTAMP'2024-02-01 00:00:00.000001', TIMESTAMP_NTZ'2024-02-11 00:00:00.000001', 4)`,
+    ); // ecommerce_state version 4
+    await spark.sql(`INSERT INTO ${table('ecommerce_tombstones')} VALUES (1, TIMESTAMP'2024-01-01 10:00:00.123456', 4)`); // version 3
+    const before = await pgText();
+    const pinned = { ecommerce_state: 4, ecommerce_tombstones: 3 };
+
+    // killed after the rows were upserted and the NOTIFY queued, before the watermark and COMMIT
+    const killed = await exportInChild(pinned, 4, 'export-mid-copy');
+    expect(killed, killed.out).toMatchObject({ code: null, signal: 'SIGKILL' });
+    expect(await pgText()).toEqual(before);
+    expect(await pgQuery(`SELECT version::int FROM "${schema}".pipeline_sync_state`)).toEqual([{ version: 3 }]);
+    expect(heard).toHaveLength(3);
+
+    // killed right after its COMMIT: everything is in, once
+    const committed = await exportInChild(pinned, 4, 'export-after-commit');
+    expect(committed, committed.out).toMatchObject({ code: null, signal: 'SIGKILL' });
+    expect(await pgExact()).toEqual(await lakeExact(4));
+    expect(heard.slice(3)).toEqual([{ target: `${schema}.ecommerce`, sync_id: 4, version: 4, previous_version: 3, mode: 'upsert', upserted: 1, deleted: 1 }]);
+
+    const rerun = await exportLake(pinned, 4);
+    expect(rerun).toMatchObject({ fromVersion: 4, toVersion: 4, mode: 'none' });
+    expect(heard).toHaveLength(4);
+    expect(await syncLog()).toHaveLength(4);
   });
 });

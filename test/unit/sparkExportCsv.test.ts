@@ -1,4 +1,4 @@
-import { Float32, Float64, Int32, Int64, makeTable, vectorFromArray } from 'apache-arrow';
+import { Float32, Float64, Int32, Int64, Table, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { csvLines, formatDouble, formatFloat32, formatMicros, lakeTablePath } from '../../pipeline/export/spark/SparkExportSource.js';
 
@@ -24,7 +24,7 @@ describe('Spark export CSV', () => {
   });
 
   it('one line per row, NULL as an empty field, bigint above 2^53 exact', () => {
-    const batch = makeTable({
+    const batch = new Table({
       Customer_ID: vectorFromArray([1, 2], new Int32()),
       Total_Order_Amount: vectorFromArray([10.5, null], new Float64()),
       Highest_Order_Amount: vectorFromArray([Math.fround(0.1), null], new Float32()),
