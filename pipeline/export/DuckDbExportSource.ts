@@ -31,6 +31,13 @@ export class DuckDbExportSource implements ExportSource {
   writeTombstonesSince(since: number, file: string): Promise<number> {
     return this.w.count(`COPY (SELECT Customer_ID, start_timestamp FROM ecommerce_tombstones WHERE _version > ${versionLiteral(since)}) TO ${quotedString(file)} (FORMAT csv, HEADER false)`);
   }
+
+  async countSince(since: number): Promise<{ rows: number; tombstones: number }> {
+    return {
+      rows: await this.w.count(`SELECT count(*) FROM ecommerce_state WHERE _version > ${versionLiteral(since)}`),
+      tombstones: await this.w.count(`SELECT count(*) FROM ecommerce_tombstones WHERE _version > ${versionLiteral(since)}`),
+    };
+  }
 }
 
 /** A version is a non-negative integer the exporter read from Postgres or the source: anything else is a bug. */

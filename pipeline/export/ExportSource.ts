@@ -28,4 +28,11 @@ export interface ExportSource {
   writeRowsSince(since: number, file: string): Promise<number>;
   /** Writes the tombstones with `_version > since` to `file`: Customer_ID, start_timestamp. Returns how many. */
   writeTombstonesSince(since: number, file: string): Promise<number>;
+  /** How many rows and tombstones a sync from `since` would bring (`status`: how far Postgres is behind). */
+  countSince(since: number): Promise<{ rows: number; tombstones: number }>;
+}
+
+/** Tells an ExportSource from the DuckDB Warehouse the exporter and status also accept. */
+export function isExportSource(x: object): x is ExportSource {
+  return typeof (x as Partial<ExportSource>).writeRowsSince === 'function';
 }

@@ -8,7 +8,7 @@ import { crashPoint } from '../run/crashPoint.js';
 import { countRows } from '../progress/countRows.js';
 import { NO_PROGRESS, type ProgressReporter } from '../progress/ProgressReporter.js';
 import { DuckDbExportSource } from './DuckDbExportSource.js';
-import type { ExportSource } from './ExportSource.js';
+import { isExportSource, type ExportSource } from './ExportSource.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import { pausePoint } from './pausePoint.js';
 import { removeStaleExportFiles } from './removeStaleExportFiles.js';
@@ -106,10 +106,6 @@ async function lockSyncState(client: pg.Client, stateTable: string, target: stri
       if (!anotherExport && Date.now() - started >= waitMs) throw lockedError(target, holders, Date.now() - started, error);
     }
   }
-}
-
-function isExportSource(x: Warehouse | ExportSource): x is ExportSource {
-  return typeof (x as Partial<ExportSource>).writeRowsSince === 'function';
 }
 
 const COLUMN_LIST = ECOMMERCE_COLUMNS.map((c) => pgIdent(c.name)).join(', ');

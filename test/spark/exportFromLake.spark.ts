@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PipelineConfig } from '../../pipeline/config/loadConfig.js';
 import { sparkIdentifier, sparkString } from '../../pipeline/engine/spark/sparkQuote.js';
 import { loadEmbeddedPostgres } from '../../pipeline/export/embeddedPostgres.js';
+import { readSyncStatus } from '../../pipeline/export/readSyncStatus.js';
 import { runExport } from '../../pipeline/export/runExport.js';
 import { lakeTablePath, SparkExportSource, type PinnedVersions } from '../../pipeline/export/spark/SparkExportSource.js';
 import type { SyncReport } from '../../pipeline/export/syncToPostgres.js';
@@ -284,6 +285,9 @@ describe('Postgres export from the Spark engine lake (Delta AS OF the committed 
     expect(await pgText()).toEqual(before);
     expect(await pgQuery(`SELECT version::int FROM "${schema}".pipeline_sync_state`)).toEqual([{ version: 3 }]);
     expect(heard).toHaveLength(3);
+    // what `status` says on the Spark engine meanwhile
+    const status = await readSyncStatus(new SparkExportSource({ client: spark, lake, versions: pinned, runId: 4 }), path.join(tmp, 'unused.duckdb'), { postgres: pgUrl, pgSchema: schema });
+    expect(status).toMatchObject({ watermark: 3, duckdbVersion: 4, versionsBehind: 1, rowsBehind: 1, tombstonesBehind: 1 });
 
     // killed right after its COMMIT: everything is in, once
     const committed = await exportInChild(pinned, 4, 'export-after-commit');

@@ -136,6 +136,14 @@ export class SparkExportSource implements ExportSource {
     );
   }
 
+  async countSince(since: number): Promise<{ rows: number; tombstones: number }> {
+    const r = await this.client.sql(
+      `SELECT (SELECT count(*) FROM ${this.pinned('ecommerce_state')} WHERE _version > ${versionLiteral(since)}) AS rows, ` +
+        `(SELECT count(*) FROM ${this.pinned('ecommerce_tombstones')} WHERE _version > ${versionLiteral(since)}) AS tombstones`,
+    );
+    return { rows: Number(r.rows[0]?.rows ?? 0), tombstones: Number(r.rows[0]?.tombstones ?? 0) };
+  }
+
   private async writeCsv(query: string, file: string): Promise<number> {
     const out = await fs.promises.open(file, 'w', 0o600);
     let rows = 0;
