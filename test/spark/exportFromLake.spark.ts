@@ -35,7 +35,7 @@ const heard: unknown[] = [];
 const schema = `spark_export_${crypto.randomBytes(4).toString('hex')}`;
 const lakeId = `lake-${crypto.randomUUID()}`;
 
-const table = (name: string) => `delta.${sparkIdentifier(lakeTablePath(lake, name))}`;
+const table = (name: string, at = lake) => `delta.${sparkIdentifier(lakeTablePath(at, name))}`;
 
 async function startPostgres(): Promise<string> {
   const given = process.env.TEST_DATABASE_URL;
@@ -64,10 +64,10 @@ async function startPostgres(): Promise<string> {
 }
 
 /** The exporter as the CLI calls it on the Spark engine: runExport with a SparkExportSource. */
-async function exportLake(versions: PinnedVersions, runId?: number): Promise<SyncReport> {
-  const source = new SparkExportSource({ client: spark, lake, versions, runId });
+async function exportLake(versions: PinnedVersions, runId?: number, at = { lake: '', schema: '' }): Promise<SyncReport> {
+  const source = new SparkExportSource({ client: spark, lake: at.lake || lake, versions, runId });
   const config = { warehousePath: path.join(tmp, 'unused.duckdb') } as PipelineConfig;
-  const report = await runExport(config, { postgres: pgUrl, pgSchema: schema, attempts: 1, source, workDir: path.join(tmp, 'export') });
+  const report = await runExport(config, { postgres: pgUrl, pgSchema: at.schema || schema, attempts: 1, source, workDir: path.join(tmp, 'export') });
   await listener.query('SELECT 1'); // a notification committed before this round trip has been delivered by its end
   await new Promise((r) => setTimeout(r, 200));
   return report;
@@ -115,14 +115,14 @@ async function pgText(): Promise<string[][]> {
 type Exact = (number | bigint | null)[];
 
 /** The Postgres table exactly: floats widened to double (exact for real), bigints as BigInt, timestamps as epoch microseconds. */
-async function pgExact(): Promise<Exact[]> {
+async function pgExact(inSchema = schema): Promise<Exact[]> {
   const rows = await pgQuery<{ r: (string | null)[] }>(
     `SELECT ARRAY["Customer_ID"::text, float8send("Total_Order_Amount")::text, float8send("Average_Order_Amount")::text, "Order_Count"::text,
                   float8send("Highest_Order_Amount"::float8)::text, float8send("Lowest_Order_Amount"::float8)::text, "Total_Quantity_Ordered"::text,
                   float8send("Average_Quantity_Per_Ordered")::text, float8send("Total_Delivery_Distance")::text, float8send("Average_Delivery_Distance")::text,
                   "Distict_Products"::text, (extract(epoch FROM start_timestamp) * 1000000)::bigint::text,
                   (extract(epoch FROM end_timestamp) * 1000000)::bigint::text] AS r
-     FROM "${schema}".ecommerce ORDER BY "Customer_ID", start_timestamp`,
+     FROM "${inSchema}".ecommerce ORDER BY "Customer_ID", start_timestamp`,
   );
   const bits = (hex: string | null) => (hex === null ? null : Buffer.from(hex.slice(2), 'hex').readDoubleBE(0));
   const big = (t: string | null) => (t === null ? null : BigInt(t));
@@ -131,12 +131,12 @@ async function pgExact(): Promise<Exact[]> {
 }
 
 /** The lake table at a Delta version, exactly (the client keeps Int64 as BigInt and a FLOAT as its widened double). */
-async function lakeExact(version: number): Promise<Exact[]> {
+async function lakeExact(version: number, at = lake): Promise<Exact[]> {
   const r = await spark.sql(
     `SELECT Customer_ID, Total_Order_Amount, Average_Order_Amount, Order_Count, Highest_Order_Amount, Lowest_Order_Amount,
             Total_Quantity_Ordered, Average_Quantity_Per_Ordered, Total_Delivery_Distance, Average_Delivery_Distance,
             Distict_Products, unix_micros(start_timestamp) AS s, unix_micros(CAST(end_timestamp AS TIMESTAMP)) AS e
-     FROM ${table('ecommerce_state')} VERSION AS OF ${version} ORDER BY Customer_ID, start_timestamp`,
+     FROM ${table('ecommerce_state', at)} VERSION AS OF ${version} ORDER BY Customer_ID, start_timestamp`,
   );
   return r.rows.map((row) => Object.values(row) as Exact);
 }
@@ -299,5 +299,49 @@ describe('Postgres export from the Spark engine lake (Delta AS OF the committed 
     expect(rerun).toMatchObject({ fromVersion: 4, toVersion: 4, mode: 'none' });
     expect(heard).toHaveLength(4);
     expect(await syncLog()).toHaveLength(4);
+  });
+});
+
+describe('large results over Spark Connect', () => {
+  it('the client streams a result as several Arrow batches, and a reader that stops early leaves the session usable', async () => {
+    let batches = 0;
+    let rows = 0;
+    for await (const b of spark.batches('SELECT id FROM range(0, 300000, 1, 3)')) {
+      if (b.numRows > 0) batches++;
+      rows += b.numRows;
+    }
+    expect(rows).toBe(300_000);
+    expect(batches).toBeGreaterThan(1);
+    for await (const b of spark.batches('SELECT id FROM range(0, 300000, 1, 3)')) {
+      expect(b.numRows).toBeGreaterThan(0);
+      break; // cancels the statement
+    }
+    expect((await spark.sql('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('an initial copy of a lake table read as several Arrow batches exports every row exactly', async () => {
+    const other = { lake: path.join(tmp, 'lake-many'), schema: `${schema}_many` };
+    await spark.sql(`CREATE TABLE ${table('pipeline_settings', other.lake)} USING delta AS SELECT 'warehouse_id' AS key, ${sparkString(`${lakeId}-many`)} AS value`);
+    await spark.sql(
+      `CREATE TABLE ${table('ecommerce_tombstones', other.lake)} (Customer_ID INT NOT NULL, start_timestamp TIMESTAMP NOT NULL, _version BIGINT NOT NULL) USING delta`,
+    );
+    // four files (one per range partition); every value differs, bigints above 2^53, NULLs, microseconds
+    await spark.sql(
+      `CREATE TABLE ${table('ecommerce_state', other.lake)} USING delta AS
+       SELECT CAST(id AS INT) AS Customer_ID, id / 7.0D AS Total_Order_Amount, id / 13.0D AS Average_Order_Amount, id % 5 AS Order_Count,
+              CAST(id / 3.0D AS FLOAT) AS Highest_Order_Amount, CAST(-id / 11.0D AS FLOAT) AS Lowest_Order_Amount,
+              id * 922337203685L AS Total_Quantity_Ordered, IF(id % 3 = 0, NULL, id * 0.1D) AS Average_Quantity_Per_Ordered,
+              sqrt(id) AS Total_Delivery_Distance, IF(id % 4 = 0, NULL, 1.0D / (id + 1)) AS Average_Delivery_Distance,
+              id % 17 AS Distict_Products, timestamp_micros(1704067200000000L + id * 1000001L) AS start_timestamp,
+              timestamp_micros(1704931200000000L + id * 999999L) AS end_timestamp, 1L AS _version
+       FROM range(0, 20000, 1, 4)`,
+    ); // Delta version 0
+    let batches = 0;
+    for await (const b of spark.batches(`SELECT * FROM ${table('ecommerce_state', other.lake)} VERSION AS OF 0`)) if (b.numRows > 0) batches++;
+    expect(batches).toBeGreaterThan(1);
+
+    const report = await exportLake({ ecommerce_state: 0, ecommerce_tombstones: 0 }, 1, other);
+    expect(report).toMatchObject({ fromVersion: 0, toVersion: 1, rowsUpserted: 20_000, rowsDeleted: 0, mode: 'initial-copy' });
+    expect(await pgExact(other.schema)).toEqual(await lakeExact(0, other.lake));
   });
 });
