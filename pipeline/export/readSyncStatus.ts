@@ -3,6 +3,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { maskSecrets } from '../errors/maskSecrets.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
+import { DuckDbExportSource } from './DuckDbExportSource.js';
+import { isExportSource, type ExportSource } from './ExportSource.js';
 import { embeddedDataDir, embeddedOwnerUrl, embeddedPort } from './embeddedPostgres.js';
 import { embeddedSecretFiles, readSecret } from './embeddedSecrets.js';
 import { restoreReaderRole } from './readerRole.js';
@@ -12,8 +14,9 @@ import { describeConnection, resolvePostgresTarget, type PostgresFlags } from '.
 export interface SyncStatus {
   target: string;
   connection: string;
-  /** Last DuckDB version synced, or null when never synced / unreachable. */
+  /** Last source version synced, or null when never synced / unreachable. */
   watermark: number | null;
+  /** The source's current version (named for DuckDB, the first engine; the Spark lake's committed run on Spark). */
   duckdbVersion: number;
   versionsBehind: number | null;
   rowsBehind: number | null;
@@ -26,9 +29,10 @@ export interface SyncStatus {
  * server is read only if running, with the owner password stored for it). An
  * unreadable --postgres / DATABASE_URL is a CONFIG_INVALID error.
  */
-export async function readSyncStatus(w: Warehouse, warehousePath: string, flags: PostgresFlags): Promise<SyncStatus> {
+export async function readSyncStatus(reader: Warehouse | ExportSource, warehousePath: string, flags: PostgresFlags): Promise<SyncStatus> {
   const target = resolvePostgresTarget(flags);
-  const duck = Number((await w.one<{ v: bigint | null }>('SELECT max(run_id) AS v FROM pipeline_runs'))?.v ?? 0);
+  const source = isExportSource(reader) ? reader : new DuckDbExportSource(reader);
+  const duck = await source.currentVersion();
   let settings: ConnectionSettings | undefined;
   let ownerUrl: string | undefined;
   if (target.kind === 'url') settings = target.settings;
@@ -73,8 +77,9 @@ export async function readSyncStatus(w: Warehouse, warehousePath: string, flags:
     const wm = r.rows[0] ? Number(r.rows[0].version) : 0;
     status.watermark = wm;
     status.versionsBehind = Math.max(0, duck - wm);
-    status.rowsBehind = await w.count(`SELECT count(*) FROM ecommerce_state WHERE _version > ${wm}`);
-    status.tombstonesBehind = await w.count(`SELECT count(*) FROM ecommerce_tombstones WHERE _version > ${wm}`);
+    const behind = await source.countSince(wm);
+    status.rowsBehind = behind.rows;
+    status.tombstonesBehind = behind.tombstones;
   } catch (error) {
     status.error = maskSecrets((error as Error).message);
   } finally {

@@ -3,7 +3,8 @@ import type { PipelineConfig } from '../config/loadConfig.js';
 import { PipelineError } from '../errors/PipelineError.js';
 import { maskSecrets } from '../errors/maskSecrets.js';
 import type { ProgressReporter } from '../progress/ProgressReporter.js';
-import { withWarehouse } from '../warehouse/Warehouse.js';
+import { withWarehouse, type Warehouse } from '../warehouse/Warehouse.js';
+import type { ExportSource } from './ExportSource.js';
 import { warehouseOptions } from '../warehouse/warehouseOptions.js';
 import { embeddedPort, startEmbeddedPostgres, type RunningPostgres } from './embeddedPostgres.js';
 import { embeddedSecretFiles, readSecret } from './embeddedSecrets.js';
@@ -23,6 +24,14 @@ export interface ExportOptions extends PostgresFlags {
   progress?: ProgressReporter;
   /** Where the "warehouse busy, waiting" message goes (how long: config.waitSeconds). Default stderr. */
   onWait?: (message: string) => void;
+  /**
+   * Read the result from this source instead of the DuckDB warehouse (the
+   * Spark engine: spark/SparkExportSource); the warehouse is then not opened.
+   * The caller owns the source (and closes its connection).
+   */
+  source?: ExportSource;
+  /** Folder for the sync's change files; default `<warehouse>.export`. */
+  workDir?: string;
 }
 
 const TRANSIENT_CODES = new Set([
@@ -98,7 +107,7 @@ export async function runExport(config: PipelineConfig, options: ExportOptions =
   try {
     // Waits like every other opener: right after a run's commit a sibling (watch
     // batch, sql, status) may take the warehouse before this export gets it.
-    return await withWarehouse(warehouseOptions(config, { onWait: options.onWait ?? options.log }), async (w) => {
+    const sync = async (source: ExportSource | Warehouse): Promise<SyncReport> => {
       for (let attempt = 1; ; attempt++) {
         const client = new pg.Client(settings ? clientConfig(settings, connection) : connection);
         client.on('error', () => undefined); // a dropped connection surfaces through the failing query
@@ -106,8 +115,8 @@ export async function runExport(config: PipelineConfig, options: ExportOptions =
           await client.connect();
           // a consumer may have changed the shared role's password or settings: put them back
           if (readerPassword) await restoreReaderRole(client, readerPassword);
-          return await syncToPostgres(w, client, {
-            schema: target.schema, workDir: `${config.warehousePath}.export`, progress: options.progress,
+          return await syncToPostgres(source, client, {
+            schema: target.schema, workDir: options.workDir ?? `${config.warehousePath}.export`, progress: options.progress,
             // the embedded server's consumers may read what was exported, granted before they are notified
             readerRole: servesReaders ? READER_ROLE : undefined,
             lockWaitMs: lockWait,
@@ -130,7 +139,9 @@ export async function runExport(config: PipelineConfig, options: ExportOptions =
           await client.end().catch(() => undefined);
         }
       }
-    });
+    };
+    if (options.source) return await sync(options.source);
+    return await withWarehouse(warehouseOptions(config, { onWait: options.onWait ?? options.log }), sync);
   } finally {
     await embedded?.stop().catch(() => undefined);
   }

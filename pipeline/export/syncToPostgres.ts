@@ -7,9 +7,9 @@ import { PipelineError } from '../errors/PipelineError.js';
 import { crashPoint } from '../run/crashPoint.js';
 import { countRows } from '../progress/countRows.js';
 import { NO_PROGRESS, type ProgressReporter } from '../progress/ProgressReporter.js';
-import { quotedIdentifier, quotedString } from '@duckdb/node-api';
+import { DuckDbExportSource } from './DuckDbExportSource.js';
+import { isExportSource, type ExportSource } from './ExportSource.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
-import { readWarehouseId } from '../warehouse/readWarehouseId.js';
 import { pausePoint } from './pausePoint.js';
 import { removeStaleExportFiles } from './removeStaleExportFiles.js';
 import { changesTable, ensureChangesTable, nextSyncId, notifyConsumers, recordDelta, recordSync, resetChanges, syncLogTable, type SyncChange } from './changeLog.js';
@@ -18,9 +18,9 @@ import { grantReaderSelect } from './readerRole.js';
 
 export interface SyncReport {
   target: string;
-  /** Watermark before this sync (the last DuckDB version Postgres had). */
+  /** Watermark before this sync (the last source version Postgres had). */
   fromVersion: number;
-  /** Watermark after it (DuckDB's version at the time of the sync). */
+  /** Watermark after it (the source's version at the time of the sync). */
   toVersion: number;
   rowsUpserted: number;
   rowsDeleted: number;
@@ -32,7 +32,7 @@ export interface SyncReport {
 export interface SyncOptions {
   schema: string;
   table?: string;
-  /** Folder for the change files DuckDB writes (deleted afterwards). */
+  /** Folder for the change files the source writes (deleted afterwards). */
   workDir: string;
   /** Progress of the row copy (terminal only). */
   progress?: ProgressReporter;
@@ -109,7 +109,6 @@ async function lockSyncState(client: pg.Client, stateTable: string, target: stri
 }
 
 const COLUMN_LIST = ECOMMERCE_COLUMNS.map((c) => pgIdent(c.name)).join(', ');
-const DUCK_COLUMNS = ECOMMERCE_COLUMNS.map((c) => quotedIdentifier(c.name)).join(', ');
 
 async function copyFile(client: pg.Client, table: string, columns: string, file: string, stage?: { progress: ProgressReporter; name: string; rows: number }): Promise<number> {
   const stream = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN WITH (FORMAT csv)`));
@@ -169,16 +168,17 @@ export async function ensureTargetTable(client: pg.Client, schema: string, table
 }
 
 /**
- * Brings the Postgres table up to DuckDB's `ecommerce` by watermark: rows with
+ * Brings the Postgres table up to the source's `ecommerce` by watermark: rows with
  * _version > watermark are upserted, tombstones with _version > watermark are
  * deleted, and the new watermark is written — all in ONE Postgres transaction,
  * under an EXCLUSIVE lock on pipeline_sync_state (a concurrent sync waits, then
  * finds nothing left to do; a consumer cannot take that lock, see lockSyncState). A crash anywhere leaves either the old or the new state
- * with its matching watermark, so a rerun converges. DuckDB writes the changed
- * rows as CSV (multi-threaded, no per-row JS objects), which is streamed through
- * COPY FROM STDIN.
+ * with its matching watermark, so a rerun converges. The source (a DuckDB
+ * warehouse, or an ExportSource such as the Spark engine's lake) writes the
+ * changed rows as CSV, which is streamed through COPY FROM STDIN.
  */
-export async function syncToPostgres(w: Warehouse, client: pg.Client, options: SyncOptions): Promise<SyncReport> {
+export async function syncToPostgres(reader: Warehouse | ExportSource, client: pg.Client, options: SyncOptions): Promise<SyncReport> {
+  const source: ExportSource = isExportSource(reader) ? reader : new DuckDbExportSource(reader);
   const started = performance.now();
   const table = options.table ?? 'ecommerce';
   const qualified = `${pgIdent(options.schema)}.${pgIdent(table)}`;
@@ -203,9 +203,8 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
     );
     let from = state.rows[0] ? Number(state.rows[0].version) : 0;
     const watermark = from; // what Postgres had, of whichever warehouse: previous_version in the sync log
-    const duck = await w.one<{ v: bigint | null }>('SELECT max(run_id) AS v FROM pipeline_runs');
-    const to = Number(duck?.v ?? 0);
-    const warehouseId = await readWarehouseId(w);
+    const to = await source.currentVersion();
+    const warehouseId = await source.identity();
     const syncedId = state.rows[0]?.warehouse_id ?? null;
     let mode: SyncReport['mode'] = 'upsert';
     if (from > to || (syncedId !== null && warehouseId !== null && syncedId !== warehouseId)) {
@@ -219,10 +218,10 @@ export async function syncToPostgres(w: Warehouse, client: pg.Client, options: S
       await client.query('COMMIT');
       return { target, fromVersion: from, toVersion: to, rowsUpserted: 0, rowsDeleted: 0, mode: 'none', seconds: (performance.now() - started) / 1000 };
     }
-    // COPY answers with the number of rows it wrote: the export progress' total.
-    const rowsTotal = await w.count(`COPY (SELECT ${DUCK_COLUMNS} FROM ecommerce_state WHERE _version > ${from}) TO ${quotedString(rowsFile)} (FORMAT csv, HEADER false)`);
+    // the number of rows written: the export progress' total
+    const rowsTotal = await source.writeRowsSince(from, rowsFile);
     const rowsStage = options.progress ? { progress: options.progress, name: `export to ${target}`, rows: rowsTotal } : undefined;
-    await w.run(`COPY (SELECT Customer_ID, start_timestamp FROM ecommerce_tombstones WHERE _version > ${from}) TO ${quotedString(deletesFile)} (FORMAT csv, HEADER false)`);
+    await source.writeTombstonesSince(from, deletesFile);
     crashPoint('export-before-copy');
     await pausePoint('export-before-copy');
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { tableFromIPC, Type, type DataType, type Field } from 'apache-arrow';
+import { tableFromIPC, Type, type DataType, type Field, type Table } from 'apache-arrow';
 import { PipelineError } from '../errors/PipelineError.js';
 
 /**
@@ -222,6 +222,45 @@ export class SparkConnectClient {
         if (!failed) resolve({ columns, rows });
       });
     });
+  }
+
+  /**
+   * Runs one SQL statement and yields its result as Arrow tables, one per
+   * Arrow batch Spark sends (spark.connect.grpc.arrow.maxBatchSize, 4 MB by
+   * default), as they arrive: a large result is never held whole, unlike
+   * sql(). The next batch is read from the stream only when the consumer asks
+   * for it (gRPC flow control holds the server back meanwhile). Values are
+   * Arrow's own (Int64 as bigint, Float32/Float64 as number, timestamps as
+   * epoch numbers): the caller converts what it needs exactly. Leaving the
+   * loop early cancels the statement. Errors are those of sql().
+   */
+  async *batches(query: string): AsyncGenerator<Table, void, undefined> {
+    const req = { ...this.request(), operation_id: crypto.randomUUID(), plan: { root: { sql: { query } } } };
+    const options: grpc.CallOptions = this.timeoutMs ? { deadline: Date.now() + this.timeoutMs } : {};
+    const call = this.client.ExecutePlan!(req, options) as grpc.ClientReadableStream<Record<string, unknown>>;
+    call.on('error', () => undefined); // surfaces through the iteration; a cancel after an early exit is expected
+    let finished = false;
+    try {
+      for await (const res of call as AsyncIterable<Record<string, unknown>>) {
+        if (typeof res.server_side_session_id === 'string' && res.server_side_session_id) {
+          this.serverSideSessionId = res.server_side_session_id;
+        }
+        const batch = res.arrow_batch as { data?: Buffer } | undefined;
+        if (!batch?.data || batch.data.length === 0) continue;
+        let table: Table;
+        try {
+          table = tableFromIPC(batch.data);
+        } catch (err) {
+          throw new PipelineError('INTERNAL', `cannot decode a Spark Connect result: ${(err as Error).message}`, { cause: err });
+        }
+        yield table;
+      }
+      finished = true;
+    } catch (err) {
+      throw toPipelineError(err, this.remote);
+    } finally {
+      if (!finished) call.cancel();
+    }
   }
 
   /** Ends the server-side session (best effort) and closes the channel. */
