@@ -1,6 +1,7 @@
 import type { PipelineConfig } from '../config/loadConfig.js';
 import { runExport, type ExportOptions } from '../export/runExport.js';
 import type { SyncReport } from '../export/syncToPostgres.js';
+import { exportFromLake } from '../engine/spark/exportFromLake.js';
 import { runOnSpark } from '../engine/spark/runOnSpark.js';
 import { runPipeline, type RunOptions, type RunReport } from './runPipeline.js';
 
@@ -33,7 +34,8 @@ export async function runThenExport(config: PipelineConfig, options: RunThenExpo
   options.onRun?.(run);
   if (options.export === undefined || !(options.exportWhen?.(run) ?? true)) return { run };
   try {
-    return { run, export: await runExport(config, options.export) };
+    const sync = config.engine === 'spark' ? await exportFromLake(config, options.export) : await runExport(config, options.export);
+    return { run, export: sync };
   } catch (error) {
     return { run, exportError: error instanceof Error ? error : new Error(String(error)) };
   }

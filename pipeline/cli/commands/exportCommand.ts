@@ -2,6 +2,8 @@ import type { CommandModule } from 'yargs';
 import { exportParquetSnapshot } from '../../export/exportParquet.js';
 import { prepareParquetTarget } from '../../export/parquetTarget.js';
 import { runExport } from '../../export/runExport.js';
+import { exportFromLake } from '../../engine/spark/exportFromLake.js';
+import { requireDuckdb } from '../../engine/requireEngine.js';
 import { NO_PROGRESS } from '../../progress/ProgressReporter.js';
 import { terminalProgress } from '../../progress/terminalProgress.js';
 import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
@@ -22,6 +24,7 @@ export const exportCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
   handler: async (args) => {
     const config = configFrom(args);
     if (args.parquet !== undefined) {
+      requireDuckdb(config, 'export --parquet');
       // a bad folder (empty, a file, not creatable) fails here, before the warehouse is opened
       const dir = prepareParquetTarget(args.parquet);
       const started = performance.now();
@@ -40,9 +43,10 @@ export const exportCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
       }
       return;
     }
-    const sync = await runExport(config, { postgres: args.postgres, pgSchema: args['pg-schema'], log: (l) => console.error(l),
+    const options = { postgres: args.postgres, pgSchema: args['pg-schema'], log: (l: string) => console.error(l),
       progress: args.json ? NO_PROGRESS : terminalProgress(process.stderr),
-    });
+    };
+    const sync = config.engine === 'spark' ? await exportFromLake(config, options) : await runExport(config, options);
     if (args.json) console.log(JSON.stringify(sync, null, 2));
     else printSyncReport(sync);
   },

@@ -12,6 +12,7 @@ import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
 import { readLakeStatus } from '../../engine/spark/readLakeStatus.js';
 import { withLake } from '../../engine/spark/SparkLake.js';
+import { lakeExportSource } from '../../engine/spark/exportFromLake.js';
 
 export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { json: boolean }> = {
   command: 'status',
@@ -20,9 +21,15 @@ export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
   handler: async (args) => {
     const config = configFrom(args);
     if (config.engine === 'spark') {
-      const s = await withLake(config, {}, (l) => readLakeStatus(l));
+      const { s, postgres } = await withLake(config, {}, async (l) => {
+        const s = await readLakeStatus(l);
+        const postgres = args.export === false || s.version === null
+          ? undefined
+          : await readSyncStatus(await lakeExportSource(l), config.warehousePath, { postgres: args.postgres, pgSchema: args['pg-schema'] });
+        return { s, postgres };
+      });
       if (args.json) {
-        console.log(JSON.stringify(s, null, 2));
+        console.log(JSON.stringify({ ...s, postgres }, null, 2));
         return;
       }
       console.log(`lake ${terminalField(config.lake)} (engine spark, ${terminalField(config.sparkRemote ?? '')})`);

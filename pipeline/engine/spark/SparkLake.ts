@@ -83,6 +83,8 @@ export class SparkLake {
   private async setUp(): Promise<void> {
     await this.run('SET spark.sql.ansi.doubleQuotedIdentifiers = true');
     await this.run('SET spark.sql.session.timeZone = UTC');
+    // MERGE sources here are Delta tables or literal rows (deterministic): no extra job to materialise them.
+    await this.run('SET spark.databricks.delta.merge.materializeSource = none');
     await this.run(`CREATE DATABASE IF NOT EXISTS ${sparkIdentifier(this.database)} LOCATION ${sparkString(lakeLocation(this.lake, '_scratch'))}`);
     await this.run(`USE ${sparkIdentifier(this.database)}`);
     // The catalog outlives sessions: a table registered before and still on storage is left

@@ -203,8 +203,13 @@ async function writeRun(l: SparkLake, sql: SqlSnapshot, render: SparkSqlRenderer
 
   // Ledger: withdrawn versions get their status; new versions are staged and recorded.
   const withdrawn = withdrawnVersions({ newVersions: b.newVersions as BatchInput['newVersions'], withdraw: b.withdraw });
-  for (const [fileId, x] of withdrawn) {
-    await l.run(`UPDATE pipeline_files SET status = ${lit(x.status)}, reason = ${lit(x.reason)}, withdrawn_run_id = ${runId} WHERE file_id = ${fileId}`);
+  if (withdrawn.size > 0) {
+    // one MERGE for all of them (each statement on a lake table is a Spark job and a Delta commit)
+    const rows = [...withdrawn].map(([fileId, x]) => `(${Math.trunc(fileId)}, ${lit(x.status)}, ${lit(x.reason)})`);
+    await l.run(
+      `MERGE INTO pipeline_files t USING (SELECT CAST(a AS INT) AS file_id, b AS status, c AS reason FROM VALUES ${rows.join(', ')} AS v(a, b, c)) w ` +
+        `ON t.file_id = w.file_id WHEN MATCHED THEN UPDATE SET status = w.status, reason = w.reason, withdrawn_run_id = ${runId}`,
+    );
   }
   let nextFileId = b.lastFileId + 1;
   const files: FileReport[] = [];
