@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NODE_MODULES := node_modules/.install-stamp
 PIPELINE := node bin/pipeline.js
 
-.PHONY: install build pipeline run test test-unit bench bench-incremental bench-decay bench-scale bench-explain bench-export bench-watch bench-small-files status watch report sql check export postgres clean
+.PHONY: install build pipeline run test test-unit bench bench-engines bench-incremental bench-decay bench-scale bench-explain bench-export bench-watch bench-small-files status watch report sql check export postgres clean
 
 $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -46,12 +46,15 @@ postgres: build
 	$(PIPELINE) postgres
 
 # The report test renders the HTML report in real headless Chromium (Debian package `chromium`).
-# Two tiers: the unit tier (seconds, no Postgres) first, then the integration suite.
+# Three tiers: the unit tier (seconds, no Postgres) first, then the integration suite, then the
+# Spark tier (needs Java 17+ and Python 3.10+; it installs the pinned pyspark + Delta jars into
+# .spark/, starts a standalone master + 2 workers + Spark Connect, runs test/spark, stops them).
 test: build
 	npx tsc -p tsconfig.test.json
 	npm run test:unit
 	bash .ci/install-chromium.sh
 	npx vitest run
+	npx vitest run --config vitest.spark.config.ts
 
 test-unit: install
 	npm run test:unit
@@ -64,6 +67,10 @@ bench-incremental: build
 	node dist/bench/benchIncremental.js
 
 # 100 successive 0.1 % deltas (BENCH_DECAY_RUNS, BENCH_DECAY_PERCENT, BENCH_ORDERS for a quick check)
+# The same job on both engines (full build, 1 % delta, no-op): BENCH_ORDERS=1000000 make bench-engines
+bench-engines: build
+	node dist/bench/benchEngines.js
+
 bench-decay: build
 	node dist/bench/benchDecay.js
 
@@ -95,7 +102,7 @@ bench-small-files: build
 clean:
 	rm -rf dist warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/*.tmp bench/out
 
-# --- Spark engine foundation (issue 17; docs/spark.md). Not part of `make test` yet. ---
+# --- The Spark engine (issue 17; docs/spark.md). Its test tier is part of `make test`. ---
 .PHONY: spark-install spark-cluster spark-cluster-stop spark-cluster-status test-spark
 spark-install:
 	bash spark/install.sh
@@ -110,6 +117,6 @@ spark-cluster-stop:
 spark-cluster-status:
 	bash spark/cluster.sh status
 
-# Installs the runtime, starts its own cluster (own run dir), runs test/spark, stops the cluster
+# The Spark tier alone: installs the runtime, starts its own cluster (own run dir), runs test/spark, stops it
 test-spark: build
 	npx vitest run --config vitest.spark.config.ts

@@ -14,7 +14,7 @@ afterAll(() => {
 function workspace(sample: boolean): EngineWorkspace {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-engines-'));
   roots.push(root);
-  return engineWorkspace(root, remote, sample);
+  return engineWorkspace(root, remote, sample ? 'all' : 'none');
 }
 
 let mtime = 1_750_000_000;
@@ -25,8 +25,12 @@ function drop(ws: EngineWorkspace, rel: string, content: string): void {
   fs.utimesSync(file, mtime, mtime);
 }
 
+const t0 = Date.now();
+const log = (what: string) => console.log(`[engine parity +${((Date.now() - t0) / 1000).toFixed(0)}s] ${what}`);
+
 async function bothRun(ws: EngineWorkspace, label: string): Promise<number> {
   const spark = await sparkCli(ws, ['run', '--json']);
+  log(`${label}: spark run ${(spark.ms / 1000).toFixed(1)}s`);
   expect(spark.code, `${label}: spark run\n${spark.stderr}`).toBe(0);
   await duckdbRun(ws);
   return expectSameResult(ws, label);
@@ -65,5 +69,6 @@ describe('the spark engine gives DuckDB’s ecommerce at every step (2-worker st
     const noop = await sparkCli(ws, ['run', '--json']);
     expect(noop.code, noop.stderr).toBe(0);
     expect(JSON.parse(noop.stdout).changed).toBe(false);
-  });
+    log(`no-op run ${(noop.ms / 1000).toFixed(1)}s`);
+  }, 1_800_000);
 });

@@ -28,9 +28,18 @@ export interface EngineWorkspace {
   remote: string;
 }
 
-export function engineWorkspace(root: string, remote: string, sample: boolean): EngineWorkspace {
+/** The sample's first file of each dataset (a quick workspace for the kill tests). */
+const SMALL_SAMPLE = ['Orders/orders_2024_01.csv', 'Deliveries/deliveries_2024_01.csv', 'Customers/customers_export_2023-12.json'];
+
+export function engineWorkspace(root: string, remote: string, sample: 'all' | 'small' | 'none'): EngineWorkspace {
   const dataDir = path.join(root, 'data');
-  if (sample) fs.cpSync(path.join(ROOT, 'data'), dataDir, { recursive: true, preserveTimestamps: true });
+  if (sample === 'all') fs.cpSync(path.join(ROOT, 'data'), dataDir, { recursive: true, preserveTimestamps: true });
+  if (sample === 'small') {
+    for (const rel of SMALL_SAMPLE) {
+      fs.mkdirSync(path.dirname(path.join(dataDir, rel)), { recursive: true });
+      fs.cpSync(path.join(ROOT, 'data', rel), path.join(dataDir, rel), { preserveTimestamps: true });
+    }
+  }
   for (const d of ['Orders', 'Deliveries', 'Customers']) fs.mkdirSync(path.join(dataDir, d), { recursive: true });
   return { root, dataDir, lake: path.join(root, 'lake'), warehouse: path.join(root, 'warehouse', 'ecommerce.duckdb'), remote };
 }
