@@ -30,6 +30,12 @@ if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && [ -x "$VENV/bin/python"
 fi
 
 mkdir -p "$SPARK_DIR"
+# One install at a time (make test starts one in the background; the Spark tier's setup waits for it).
+exec 9>"$SPARK_DIR/install.lock"
+flock 9
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && [ -x "$VENV/bin/python" ]; then
+  exit 0   # another install finished meanwhile
+fi
 # --- pyspark ------------------------------------------------------------------------------
 if [ ! -x "$VENV/bin/python" ]; then
   echo "spark/install.sh: creating $VENV" >&2

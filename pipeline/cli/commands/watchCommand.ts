@@ -3,7 +3,6 @@ import { terminalProgress } from '../../progress/terminalProgress.js';
 import { watchDropFolders } from '../../watch/watchDropFolders.js';
 import { exportEnabled, withExportOptions, type ExportArgs } from '../exportOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
-import { requireDuckdb } from '../../engine/requireEngine.js';
 
 interface WatchArgs extends GlobalArgs, ExportArgs {
   'settle-ms': number;
@@ -31,7 +30,6 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
       }) as never,
   handler: async (args) => {
     const config = configFrom(args);
-    requireDuckdb(config, 'watch');
     const stamp = () => new Date().toISOString().slice(11, 23);
     // Listen before the start-up batch: a signal during it must still stop cleanly.
     const stopSignal = new Promise<void>((resolve) => {
