@@ -218,19 +218,19 @@ describe('the run steps on DuckDB and on Spark (Delta lake)', () => {
     ]);
 
     const rest = await both(`
-      SELECT 'tombstone' AS what, Customer_ID AS id, CAST(start_timestamp AS STRING) AS at, _version AS n FROM ecommerce_tombstones
+      SELECT 'tombstone' AS what, Customer_ID AS id, CAST(start_timestamp AS STRING) AS place, _version AS n FROM ecommerce_tombstones
       UNION ALL SELECT 'withdrawn ' || dataset, key, CAST(file_id AS STRING) || '/' || CAST(_row AS STRING), run_id FROM pipeline_withdrawn_rows
       UNION ALL SELECT 'current_orders', Order_ID, CAST(_file_id AS STRING) || '/' || CAST(_row AS STRING), Quantity FROM current_orders
       UNION ALL SELECT 'current_deliveries', Order_ID, CAST(_file_id AS STRING) || '/' || CAST(_row AS STRING), NULL FROM current_deliveries
       UNION ALL SELECT 'current_customers', Customer_ID, Customer_Name, NULL FROM current_customers
       UNION ALL SELECT 'ecommerce', count(*), NULL, NULL FROM ecommerce
-      ORDER BY what, id, at`);
+      ORDER BY what, id, place`);
     expectSameRows(rest.duckdb, rest.spark);
-    expect(rest.duckdb.filter((r) => r.what === 'tombstone').map((r) => [plain(r.id), r.at, plain(r.n)])).toEqual([
+    expect(rest.duckdb.filter((r) => r.what === 'tombstone').map((r) => [plain(r.id), r.place, plain(r.n)])).toEqual([
       [10, '2023-12-29 00:00:00', 2],
       [11, '1969-12-22 00:00:00', 2],
     ]);
-    expect(rest.duckdb.filter((r) => r.what === 'current_orders' && plain(r.id) === 3).map((r) => [r.at, plain(r.n)])).toEqual([['1/5', 6]]);
+    expect(rest.duckdb.filter((r) => r.what === 'current_orders' && plain(r.id) === 3).map((r) => [r.place, plain(r.n)])).toEqual([['1/5', 6]]);
     expect(rest.duckdb.filter((r) => r.what === 'withdrawn Deliveries')).toHaveLength(4);
   }, 900_000);
 });
