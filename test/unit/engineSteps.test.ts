@@ -65,6 +65,7 @@ describe('the step files on both engines', () => {
     expect(thrown(() => renderer.render('marts/x.sql', 'SELECT 1;\nSELECT a::INT FROM t')).message).toMatch(/statement 2 \(SELECT a::INT FROM t/);
     // comments and quoted text neither hide nor fake a construct
     expect(renderer.render('x.sql', "-- a::b EXCLUDE\nSELECT 'a::b' AS \"x::y\" FROM t")[0]!.text).toBe("SELECT 'a::b' AS \"x::y\" FROM t");
+    expect(renderer.render('x.sql', "SELECT 'a -- b\n\n  c' AS s -- why\n;")[0]!.text).toBe("SELECT 'a -- b\n\n  c' AS s");
   });
 
   it('run variables become qualified session variables, unknown ones are refused', () => {
