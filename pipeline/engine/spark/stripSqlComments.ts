@@ -1,7 +1,7 @@
 /**
  * SQL text without its `--` line comments and block comments (quoted text
  * kept as written: 'strings' and "identifiers", a doubled quote inside them
- * included), trimmed. The Spark renderer matches and checks statements on it,
+ * included), trimmed at both ends. The Spark renderer matches and checks statements on it,
  * so a comment can neither hide a construct nor fake one.
  */
 export function stripSqlComments(text: string): string {
@@ -26,12 +26,8 @@ export function stripSqlComments(text: string): string {
       i++;
     }
   }
-  return out
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .filter((line) => line.trim() !== '')
-    .join('\n')
-    .trim();
+  // (quoted text is never touched: no per-line trimming, a literal may span lines)
+  return out.trim();
 }
 
 /** The text with every 'string' and "identifier" replaced by blanks of its length (for scanning code only). */
