@@ -77,6 +77,7 @@ describe('kill -9 on the spark engine: the next run ends in the exact result, ev
         const again = await sparkCli(ws, ['run', '--json']);
         expect(again.code, again.stderr).toBe(0);
       }
+      console.log(`[engine kill] worker1 (pid ${workerPid}) killed ${killedAt}; the run exited ${run.code}`);
       await duckdbRun(ws);
       await expectSameResult(ws, `after kill -9 of worker1 ${killedAt}`);
       // and nothing is left to do: every file was counted once

@@ -2,14 +2,34 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { diffEcommerce } from '../support/fixtures.js';
+import { readPgEcommerce } from '../support/postgres.js';
 import { rng, randomCustomersJson, randomDeliveriesCsv, randomOrdersCsv } from '../support/randomDrops.js';
-import { duckdbRun, engineWorkspace, expectSameResult, sparkCli, sparkEcommerce, type EngineWorkspace } from './sparkEngine.js';
+import { spawnCli } from '../support/spawnCli.js';
+import {
+  duckdbRun, engineWorkspace, expectSameResult, sparkCli, sparkEcommerce, startTestPostgres, type EngineWorkspace,
+} from './sparkEngine.js';
 
 const remote = inject('sparkRemote');
 const roots: string[] = [];
-afterAll(() => {
+let postgres: { url: string; stop(): Promise<void> } | undefined;
+afterAll(async () => {
+  await postgres?.stop().catch(() => undefined);
   for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
 });
+
+/** Both engines export to their own schema of one Postgres; the two tables must agree. */
+async function expectSamePostgres(ws: EngineWorkspace, label: string): Promise<void> {
+  postgres ??= await startTestPostgres(fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-engines-pg-')));
+  const spark = await sparkCli(ws, ['export', '--json', '--postgres', postgres.url, '--pg-schema', 'from_spark'], { PIPELINE_EXPORT: '1' });
+  expect(spark.code, `${label}: spark export\n${spark.stderr}`).toBe(0);
+  const duck = await spawnCli(['export', '--json', '--data', ws.dataDir, '--warehouse', ws.warehouse, '--postgres', postgres.url, '--pg-schema', 'from_duckdb'], { PIPELINE_EXPORT: '1' }).done;
+  expect(duck.code, `${label}: duckdb export\n${duck.stderr}`).toBe(0);
+  const [fromDuck, fromSpark] = [await readPgEcommerce('from_duckdb', postgres.url), await readPgEcommerce('from_spark', postgres.url)];
+  expect(fromSpark.length, label).toBeGreaterThan(0);
+  expect(diffEcommerce(fromDuck, fromSpark), `${label}: Postgres fed by spark == Postgres fed by duckdb`).toEqual([]);
+  log(`${label}: Postgres tables agree (${fromSpark.length} rows)`);
+}
 
 function workspace(sample: boolean): EngineWorkspace {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-engines-'));
@@ -41,6 +61,7 @@ describe('the spark engine gives DuckDB’s ecommerce at every step (2-worker st
     const ws = workspace(true);
     const groups = await bothRun(ws, 'sample data');
     expect(groups).toBeGreaterThan(4000);
+    await expectSamePostgres(ws, 'sample data (initial copy)');
 
     const r = rng(1701);
     // Small files with repeating keys, late rows for old windows, bad values and wrong field counts (randomDrops.ts).
@@ -57,6 +78,7 @@ describe('the spark engine gives DuckDB’s ecommerce at every step (2-worker st
     expect(retract.code, retract.stderr).toBe(0);
     await duckdbRun(ws, { retract: 'Deliveries/r1.csv' });
     await expectSameResult(ws, 'after retract');
+    await expectSamePostgres(ws, 'after the drops and the retract (incremental sync with deletions)');
 
     // incremental == rebuild on the spark engine
     const before = await sparkEcommerce(ws);

@@ -7,13 +7,12 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PipelineConfig } from '../../pipeline/config/loadConfig.js';
 import { sparkIdentifier, sparkString } from '../../pipeline/engine/spark/sparkQuote.js';
-import { loadEmbeddedPostgres } from '../../pipeline/export/embeddedPostgres.js';
 import { readSyncStatus } from '../../pipeline/export/readSyncStatus.js';
 import { runExport } from '../../pipeline/export/runExport.js';
 import { lakeTablePath, SparkExportSource, type PinnedVersions } from '../../pipeline/export/spark/SparkExportSource.js';
 import type { SyncReport } from '../../pipeline/export/syncToPostgres.js';
 import { SparkConnectClient } from '../../pipeline/spark/SparkConnectClient.js';
-import { freePort } from '../support/embeddedServer.js';
+import { startTestPostgres } from './sparkEngine.js';
 
 /**
  * The Postgres export from the Spark engine's lake (issue 17, item 5): the same
@@ -38,29 +37,9 @@ const lakeId = `lake-${crypto.randomUUID()}`;
 const table = (name: string, at = lake) => `delta.${sparkIdentifier(lakeTablePath(at, name))}`;
 
 async function startPostgres(): Promise<string> {
-  const given = process.env.TEST_DATABASE_URL;
-  if (given) return given;
-  const dir = path.join(tmp, 'pg');
-  fs.mkdirSync(dir);
-  fs.chmodSync(tmp, 0o755);
-  fs.chmodSync(dir, 0o755); // the postgres system user must reach its data directory
-  const port = await freePort();
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const s = new EmbeddedPostgres({
-    databaseDir: path.join(dir, 'data'),
-    port,
-    user: 'postgres',
-    password: 'test-secret',
-    persistent: false,
-    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'],
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  await s.initialise();
-  await s.start();
-  server = s;
-  return `postgres://postgres:test-secret@127.0.0.1:${port}/postgres`;
+  const started = await startTestPostgres(tmp);
+  server = started;
+  return started.url;
 }
 
 /** The exporter as the CLI calls it on the Spark engine: runExport with a SparkExportSource. */

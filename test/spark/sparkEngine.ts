@@ -6,6 +6,8 @@ import { pinCommitted } from '../../pipeline/engine/spark/pinCommitted.js';
 import { withLake } from '../../pipeline/engine/spark/SparkLake.js';
 import { runPipeline } from '../../pipeline/run/runPipeline.js';
 import { withWarehouse } from '../../pipeline/warehouse/Warehouse.js';
+import { loadEmbeddedPostgres } from '../../pipeline/export/embeddedPostgres.js';
+import { freePort } from '../support/embeddedServer.js';
 import { diffEcommerce, ROOT } from '../support/fixtures.js';
 import { spawnCli } from '../support/spawnCli.js';
 
@@ -91,4 +93,30 @@ export async function expectSameResult(ws: EngineWorkspace, label: string): Prom
   expect(acc.badFiles, `${label}: read = loaded + rejected`).toBe(0);
   expect(acc.rawRows, `${label}: raw rows = rows the ledger says were loaded`).toBe(acc.ledgerLoaded);
   return duck.length;
+}
+
+/** A real Postgres for the Spark tier: TEST_DATABASE_URL when given, else an embedded server in `tmp` (stop() it). */
+export async function startTestPostgres(tmp: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const given = process.env.TEST_DATABASE_URL;
+  if (given) return { url: given, stop: async () => undefined };
+  const dir = path.join(tmp, 'pg');
+  fs.mkdirSync(dir);
+  fs.chmodSync(tmp, 0o755);
+  fs.chmodSync(dir, 0o755); // the postgres system user must reach its data directory
+  const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const s = new EmbeddedPostgres({
+    databaseDir: path.join(dir, 'data'),
+    port,
+    user: 'postgres',
+    password: 'test-secret',
+    persistent: false,
+    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'],
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
+  await s.initialise();
+  await s.start();
+  return { url: `postgres://postgres:test-secret@127.0.0.1:${port}/postgres`, stop: () => s.stop() };
 }
