@@ -1,7 +1,7 @@
 import { quotedIdentifier } from '@duckdb/node-api';
-import { RESERVED_COLUMNS, type DatasetSpec } from './datasets.js';
+import type { DatasetSpec } from './datasets.js';
 import { internal } from './internalColumns.js';
-import { normalizeColumnName } from './normalizeColumnName.js';
+import { mapColumnNames } from './mapColumnNames.js';
 import type { IncomingSource } from './readIncoming.js';
 
 export { STAGING_OUTPUT } from './internalColumns.js';
@@ -17,26 +17,10 @@ export { STAGING_OUTPUT } from './internalColumns.js';
  */
 export function planColumns(spec: DatasetSpec, source: Pick<IncomingSource, 'columns' | 'rawRecordColumn'>): { select: string[]; problem?: string } {
   const { columns } = source;
-  const canonical = new Map<string, string>(); // canonical lower -> producer name
-  const select: string[] = [];
-  for (const producer of columns) {
-    const name = normalizeColumnName(spec, producer);
-    const lower = name.toLowerCase();
-    if (RESERVED_COLUMNS.includes(lower)) {
-      return { select, problem: `column "${producer}" uses the name ${name}, reserved by the pipeline (reserved: ${RESERVED_COLUMNS.join(', ')})` };
-    }
-    const clash = canonical.get(lower);
-    if (clash !== undefined) return { select, problem: `columns "${clash}" and "${producer}" both mean ${name}` };
-    canonical.set(lower, producer);
-    select.push(`${quotedIdentifier(producer)} AS ${quotedIdentifier(name)}`);
-  }
-  const missing = spec.required.filter((c) => !canonical.has(c.toLowerCase()));
-  if (missing.length > 0) {
-    return {
-      select,
-      problem: `missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${columns.join(', ') || 'none'})`,
-    };
-  }
+  const mapping = mapColumnNames(spec, columns);
+  const select = mapping.columns.map((c) => `${quotedIdentifier(c.producer)} AS ${quotedIdentifier(c.name)}`);
+  if (mapping.problem) return { select, problem: mapping.problem };
+  const canonical = mapping.present;
   for (const k of spec.known) {
     if (!canonical.has(k.toLowerCase())) select.push(`NULL::VARCHAR AS ${quotedIdentifier(k)}`);
   }

@@ -17,6 +17,11 @@ export async function latestLedgerEntries(w: Warehouse): Promise<Map<string, Led
     SELECT file_id, path, dataset, content_hash, size_bytes, epoch_us(mtime) AS mtime_us, status
     FROM pipeline_files
     QUALIFY row_number() OVER (PARTITION BY path ORDER BY file_id DESC) = 1`);
+  return ledgerByPath(rows);
+}
+
+/** Ledger rows (file_id, path, dataset, content_hash, size_bytes, mtime_us, status; either engine) by path. */
+export function ledgerByPath(rows: Record<string, unknown>[]): Map<string, LedgerEntry> {
   const map = new Map<string, LedgerEntry>();
   for (const r of rows) {
     map.set(String(r.path), {

@@ -7,7 +7,7 @@ import { lockOwnerPid, tryLockSync, unlockSync } from '../../export/serverLock.j
 import { FULL_RECOMPUTE_SHARE, type BatchInput, type BatchResult, type FileReport } from '../../run/applyBatch.js';
 import { collectChangedKeys } from '../../run/collectChangedKeys.js';
 import { crashPoint } from '../../run/crashPoint.js';
-import type { LedgerEntry } from '../../run/ledger.js';
+import { ledgerByPath, type LedgerEntry } from '../../run/ledger.js';
 import type { NewVersion } from '../../run/planBatch.js';
 import { recomputeResult } from '../../run/recomputeResult.js';
 import { retractWithdrawal } from '../../run/retractWithdrawal.js';
@@ -53,14 +53,7 @@ async function latestLedger(l: SparkLake): Promise<Map<string, LedgerEntry>> {
     SELECT file_id, path, dataset, content_hash, size_bytes, unix_micros(mtime) AS mtime_us, status
     FROM pipeline_files
     QUALIFY row_number() OVER (PARTITION BY path ORDER BY file_id DESC) = 1`);
-  const map = new Map<string, LedgerEntry>();
-  for (const r of rows) {
-    map.set(String(r.path), {
-      file_id: Number(r.file_id), path: String(r.path), dataset: String(r.dataset), content_hash: String(r.content_hash),
-      size_bytes: Number(r.size_bytes), mtime_us: Number(r.mtime_us), status: r.status as LedgerEntry['status'],
-    });
-  }
-  return map;
+  return ledgerByPath(rows);
 }
 
 /** Checksum of what decides the result on this engine: the shared steps and the Spark shims. */

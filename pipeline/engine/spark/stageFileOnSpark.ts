@@ -1,7 +1,7 @@
 import { PipelineError } from '../../errors/PipelineError.js';
-import { DATASETS, fileFormat, RESERVED_COLUMNS, type DatasetSpec } from '../../ingest/datasets.js';
+import { DATASETS, fileFormat, type DatasetSpec } from '../../ingest/datasets.js';
 import { INTERNAL } from '../../ingest/internalColumns.js';
-import { normalizeColumnName } from '../../ingest/normalizeColumnName.js';
+import { mapColumnNames } from '../../ingest/mapColumnNames.js';
 import type { FileReport } from '../../run/applyBatch.js';
 import type { SqlSnapshot } from '../../warehouse/sqlFiles.js';
 import type { SparkDroppedFile } from './listDropsOnSpark.js';
@@ -24,25 +24,13 @@ function readerOptions(format: 'csv' | 'json' | 'parquet', jsonArray: boolean): 
 
 /** Which columns `incoming` takes from the file, or why the file is quarantined (planColumns' rules). */
 function planSparkColumns(spec: DatasetSpec, producer: string[]): { select: string[]; problem?: string } {
-  const canonical = new Map<string, string>();
-  const select: string[] = [];
-  for (const p of producer) {
-    const name = normalizeColumnName(spec, p);
-    const lower = name.toLowerCase();
-    if (RESERVED_COLUMNS.includes(lower)) {
-      return { select, problem: `column "${p}" uses the name ${name}, reserved by the pipeline (reserved: ${RESERVED_COLUMNS.join(', ')})` };
-    }
-    const clash = canonical.get(lower);
-    if (clash !== undefined) return { select, problem: `columns "${clash}" and "${p}" both mean ${name}` };
-    canonical.set(lower, p);
-    // Only the columns the lake's raw table has are carried (a file's extra columns are not kept by this engine yet).
-    if (spec.known.some((k) => k.toLowerCase() === lower)) select.push(`CAST(s.${id(p)} AS STRING) AS ${id(name)}`);
-  }
-  const missing = spec.required.filter((c) => !canonical.has(c.toLowerCase()));
-  if (missing.length > 0) {
-    return { select, problem: `missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${producer.join(', ') || 'none'})` };
-  }
-  for (const k of spec.known) if (!canonical.has(k.toLowerCase())) select.push(`CAST(NULL AS STRING) AS ${id(k)}`);
+  const mapping = mapColumnNames(spec, producer);
+  if (mapping.problem) return { select: [], problem: mapping.problem };
+  // Only the columns the lake's raw table has are carried (a file's extra columns are not kept by this engine yet).
+  const select = mapping.columns
+    .filter((c) => spec.known.some((k) => k.toLowerCase() === c.name.toLowerCase()))
+    .map((c) => `CAST(s.${id(c.producer)} AS STRING) AS ${id(c.name)}`);
+  for (const k of spec.known) if (!mapping.present.has(k.toLowerCase())) select.push(`CAST(NULL AS STRING) AS ${id(k)}`);
   const record = `to_json(named_struct(${producer.map((p) => `${sparkString(p)}, s.${id(p)}`).join(', ')}))`;
   select.push(`${record} AS ${q('rawRecord')}`);
   return { select };
