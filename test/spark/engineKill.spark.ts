@@ -43,6 +43,22 @@ function runUntil(ws: EngineWorkspace, when: RegExp, at: (pid: number) => void):
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, out })));
 }
 
+/** Waits until the master lists two live workers again and the Connect app holds 2 cores (executors on both). */
+async function clusterWhole(): Promise<void> {
+  const port = fs.readFileSync(path.join(runDir, 'master-ui.port'), 'utf8').trim();
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      const m = (await (await fetch(`http://127.0.0.1:${port}/json/`)).json()) as { workers: { state: string }[]; activeapps: { cores: number }[] };
+      if (m.workers.filter((w) => w.state === 'ALIVE').length === 2 && m.activeapps.some((a) => a.cores === 2)) return;
+    } catch {
+      // the master answers again in a moment
+    }
+    if (Date.now() > deadline) throw new Error('the cluster did not get its second worker back within 120 s');
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 describe('kill -9 on the spark engine: the next run ends in the exact result, every file counted once', () => {
   it('kill -9 of the CLI in the middle of a run (after raw rows and keyed state were written, before the commit mark)', async () => {
     const ws = workspace();
@@ -86,6 +102,7 @@ describe('kill -9 on the spark engine: the next run ends in the exact result, ev
     } finally {
       // bring the worker back for whatever runs next (start is idempotent: only missing daemons start)
       execFileSync('bash', [path.join(ROOT, 'spark', 'cluster.sh'), 'start'], { env: { ...process.env, SPARK_RUN_DIR: runDir }, stdio: 'ignore' });
+      await clusterWhole();
     }
   }, 1_200_000);
 });
