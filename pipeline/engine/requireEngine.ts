@@ -6,6 +6,6 @@ export function requireDuckdb(config: Pick<PipelineConfig, 'engine'>, command: s
   if (config.engine === 'duckdb') return;
   throw new PipelineError(
     'ENGINE_UNSUPPORTED',
-    `\`${command}\` is not available on the spark engine yet (it works with --engine duckdb); on spark: run, watch, rebuild, retract, export (Postgres), status, sql`,
+    `\`${command}\` is not available on the spark engine yet (it works with --engine duckdb); on spark: run, watch, rebuild, retract, export (Postgres, Parquet), status, sql`,
   );
 }

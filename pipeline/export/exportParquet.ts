@@ -44,7 +44,7 @@ export interface ParquetManifest {
 export const PARQUET_SNAPSHOTS_KEPT = 3;
 
 const LINK = 'ecommerce';
-const LOCK = '.ecommerce.lock';
+export const PARQUET_LOCK = '.ecommerce.lock';
 const TMP_LINK = '.ecommerce.link.tmp';
 /** An empty snapshot still reads as a table with the right columns: one empty file in the Hive null partition. */
 export const EMPTY_PARTITION = 'window_month=__HIVE_DEFAULT_PARTITION__';
@@ -104,7 +104,7 @@ export interface ParquetExportOptions {
  */
 export async function exportParquetSnapshot(dir: string, options: ParquetExportOptions): Promise<ParquetManifest> {
   const root = path.resolve(dir);
-  return withParquetLock(path.join(root, LOCK), { waitMs: options.lockWaitMs, onWait: options.onWait }, () =>
+  return withParquetLock(path.join(root, PARQUET_LOCK), { waitMs: options.lockWaitMs, onWait: options.onWait }, () =>
     withWarehouse({ ...options.warehouse, readOnly: true }, (w) => exportParquet(w, root)),
   );
 }

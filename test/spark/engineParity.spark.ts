@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DuckDBInstance, quotedString } from '@duckdb/node-api';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { diffEcommerce } from '../support/fixtures.js';
 import { readPgEcommerce } from '../support/postgres.js';
@@ -17,6 +18,29 @@ afterAll(async () => {
   await postgres?.stop().catch(() => undefined);
   for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
 });
+
+/** Both engines write a Parquet snapshot (export --parquet); read back with DuckDB, the two agree. */
+async function expectSameParquet(ws: EngineWorkspace, label: string): Promise<void> {
+  const dirs = { spark: path.join(ws.root, 'parquet-spark'), duckdb: path.join(ws.root, 'parquet-duckdb') };
+  const spark = await sparkCli(ws, ['export', '--json', '--parquet', dirs.spark]);
+  expect(spark.code, `${label}: spark export --parquet\n${spark.stderr}`).toBe(0);
+  const duck = await spawnCli(['export', '--json', '--data', ws.dataDir, '--warehouse', ws.warehouse, '--parquet', dirs.duckdb]).done;
+  expect(duck.code, `${label}: duckdb export --parquet\n${duck.stderr}`).toBe(0);
+  expect(JSON.parse(spark.stdout).rows).toBe(JSON.parse(duck.stdout).rows);
+  const read = async (dir: string) => {
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    const reader = await c.runAndReadAll(
+      `SELECT * EXCLUDE (window_month) REPLACE (CAST(start_timestamp AS VARCHAR) AS start_timestamp, CAST(end_timestamp AS VARCHAR) AS end_timestamp)
+       FROM read_parquet(${quotedString(`${dir}/ecommerce/**/*.parquet`)}, hive_partitioning = true) ORDER BY Customer_ID, start_timestamp`,
+    );
+    const rows = reader.getRowObjects().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+    c.closeSync();
+    return rows;
+  };
+  expect(diffEcommerce(await read(dirs.duckdb), await read(dirs.spark)), `${label}: Parquet snapshots agree`).toEqual([]);
+  log(`${label}: Parquet snapshots agree`);
+}
 
 /** Both engines export to their own schema of one Postgres; the two tables must agree. */
 async function expectSamePostgres(ws: EngineWorkspace, label: string): Promise<void> {
@@ -62,6 +86,7 @@ describe('the spark engine gives DuckDB’s ecommerce at every step (2-worker st
     const groups = await bothRun(ws, 'sample data');
     expect(groups).toBeGreaterThan(4000);
     await expectSamePostgres(ws, 'sample data (initial copy)');
+    await expectSameParquet(ws, 'sample data');
 
     const r = rng(1701);
     // Small files with repeating keys, late rows for old windows, bad values and wrong field counts (randomDrops.ts).

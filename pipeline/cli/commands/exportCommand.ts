@@ -3,7 +3,7 @@ import { exportParquetSnapshot } from '../../export/exportParquet.js';
 import { prepareParquetTarget } from '../../export/parquetTarget.js';
 import { runExport } from '../../export/runExport.js';
 import { exportFromLake } from '../../engine/spark/exportFromLake.js';
-import { requireDuckdb } from '../../engine/requireEngine.js';
+import { exportParquetFromLake } from '../../engine/spark/exportParquetFromLake.js';
 import { NO_PROGRESS } from '../../progress/ProgressReporter.js';
 import { terminalProgress } from '../../progress/terminalProgress.js';
 import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
@@ -24,15 +24,16 @@ export const exportCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
   handler: async (args) => {
     const config = configFrom(args);
     if (args.parquet !== undefined) {
-      requireDuckdb(config, 'export --parquet');
       // a bad folder (empty, a file, not creatable) fails here, before the warehouse is opened
       const dir = prepareParquetTarget(args.parquet);
       const started = performance.now();
-      const manifest = await exportParquetSnapshot(dir, {
-        warehouse: warehouseOptions(config, { readOnly: true }),
-        lockWaitMs: config.waitSeconds * 1000,
-        onWait: (message) => console.error(message),
-      });
+      const manifest = config.engine === 'spark'
+        ? await exportParquetFromLake(config, dir, { lockWaitMs: config.waitSeconds * 1000, onWait: (message) => console.error(message) })
+        : await exportParquetSnapshot(dir, {
+          warehouse: warehouseOptions(config, { readOnly: true }),
+          lockWaitMs: config.waitSeconds * 1000,
+          onWait: (message) => console.error(message),
+        });
       const seconds = (performance.now() - started) / 1000;
       if (args.json) console.log(JSON.stringify({ ...manifest, seconds }, null, 2));
       else {
