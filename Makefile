@@ -46,18 +46,15 @@ postgres: build
 	$(PIPELINE) postgres
 
 # The report test renders the HTML report in real headless Chromium (Debian package `chromium`).
-# Three tiers: the unit tier (seconds, no Postgres) first, then the integration suite, then the
-# Spark tier (needs Java 17+ and Python 3.10+; it installs the pinned pyspark + Delta jars into
-# .spark/, starts a standalone master + 2 workers + Spark Connect, runs test/spark, stops them).
+# Three tiers: the unit tier (seconds, no Postgres) first, then the integration suite and the
+# Spark tier side by side (test/runTiers.sh). The Spark tier needs Java 17+ and Python 3.10+; it
+# installs the pinned pyspark + Delta jars into .spark/, starts a standalone master + 2 workers +
+# Spark Connect, runs test/spark, stops them.
 test: build
 	npx tsc -p tsconfig.test.json
 	npm run test:unit
 	bash .ci/install-chromium.sh
-	@# the Spark runtime downloads (~450 MB) while the integration suite runs; its first failure
-	@# (no Java, no Python) is reported by the Spark tier's setup, which runs install.sh again
-	@mkdir -p .spark; (bash spark/install.sh > .spark/install-background.log 2>&1 || true) &
-	npx vitest run
-	npx vitest run --config vitest.spark.config.ts
+	bash test/runTiers.sh
 
 test-unit: install
 	npm run test:unit

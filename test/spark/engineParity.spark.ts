@@ -92,12 +92,11 @@ describe('the spark engine gives DuckDB’s ecommerce at every step (2-worker st
     // Small files with repeating keys, late rows for old windows, bad values and wrong field counts (randomDrops.ts).
     drop(ws, 'Orders/r1.csv', randomOrdersCsv(r));
     drop(ws, 'Deliveries/r1.csv', randomDeliveriesCsv(r));
-    await bothRun(ws, 'new orders and deliveries');
-
     drop(ws, 'Customers/r1.json', randomCustomersJson(r));
-    drop(ws, 'Orders/r1.csv', randomOrdersCsv(r)); // rewritten: the old version's rows are withdrawn
     drop(ws, 'Deliveries/r2.csv', randomDeliveriesCsv(r));
-    await bothRun(ws, 'late customers, a rewritten file, more deliveries');
+    // rewritten: a sample file's new version (the old version's rows are withdrawn)
+    drop(ws, 'Orders/orders_2024_01.csv', randomOrdersCsv(r));
+    await bothRun(ws, 'new orders, late deliveries and customers, a rewritten file');
 
     const retract = await sparkCli(ws, ['retract', 'Deliveries/r1.csv', '--json']);
     expect(retract.code, retract.stderr).toBe(0);

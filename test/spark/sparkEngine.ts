@@ -65,31 +65,29 @@ export async function duckdbEcommerce(warehouse: string): Promise<Record<string,
   return withWarehouse({ path: warehouse, readOnly: true }, async (w) => plain(await w.all(ECOMMERCE)));
 }
 
-/** ecommerce as a reader sees it: the lake's tables as of the last committed run. */
-export async function sparkEcommerce(ws: Pick<EngineWorkspace, 'remote' | 'lake'>): Promise<Record<string, unknown>[]> {
-  return withLake({ sparkRemote: ws.remote, lake: ws.lake }, {}, async (l) => {
+/** ecommerce as a reader sees it (the lake's tables as of the last committed run), with the ledger's accounting. */
+export async function sparkEcommerceAndAccounting(ws: Pick<EngineWorkspace, 'remote' | 'lake'>) {
+  return withLake({ sparkRemote: ws.remote, lake: ws.lake }, { readOnly: true }, async (l) => {
     await pinCommitted(l);
-    return plain(await l.all(ECOMMERCE));
-  });
-}
-
-/** read = loaded + rejected for every file of the lake's ledger, and the raw tables hold exactly the loaded rows. */
-export async function sparkAccounting(ws: Pick<EngineWorkspace, 'remote' | 'lake'>): Promise<{ ledgerLoaded: number; rawRows: number; badFiles: number }> {
-  return withLake({ sparkRemote: ws.remote, lake: ws.lake }, {}, async (l) => {
-    await pinCommitted(l);
+    const ecommerce = plain(await l.all(ECOMMERCE));
+    // read = loaded + rejected for every file of the ledger, and the raw tables hold exactly the loaded rows
     const r = await l.one<{ loaded: bigint; raw: bigint; bad: bigint }>(`
       SELECT (SELECT coalesce(sum(rows_loaded), 0) FROM pipeline_files WHERE status = 'loaded') AS loaded,
              (SELECT count(*) FROM raw_orders) + (SELECT count(*) FROM raw_deliveries) + (SELECT count(*) FROM raw_customers) AS raw,
              (SELECT count(*) FROM pipeline_files WHERE rows_read <> rows_loaded + rows_rejected) AS bad`);
-    return { ledgerLoaded: Number(r?.loaded), rawRows: Number(r?.raw), badFiles: Number(r?.bad) };
+    return { ecommerce, accounting: { ledgerLoaded: Number(r?.loaded), rawRows: Number(r?.raw), badFiles: Number(r?.bad) } };
   });
+}
+
+export async function sparkEcommerce(ws: Pick<EngineWorkspace, 'remote' | 'lake'>): Promise<Record<string, unknown>[]> {
+  return (await sparkEcommerceAndAccounting(ws)).ecommerce;
 }
 
 /** Spark's ecommerce equals DuckDB's (floats to the tolerance the suites use; FLOAT columns to float32). */
 export async function expectSameResult(ws: EngineWorkspace, label: string): Promise<number> {
-  const [duck, spark] = [await duckdbEcommerce(ws.warehouse), await sparkEcommerce(ws)];
+  const duck = await duckdbEcommerce(ws.warehouse);
+  const { ecommerce: spark, accounting: acc } = await sparkEcommerceAndAccounting(ws);
   expect(diffEcommerce(duck, spark), label).toEqual([]);
-  const acc = await sparkAccounting(ws);
   expect(acc.badFiles, `${label}: read = loaded + rejected`).toBe(0);
   expect(acc.rawRows, `${label}: raw rows = rows the ledger says were loaded`).toBe(acc.ledgerLoaded);
   return duck.length;

@@ -21,7 +21,7 @@ export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
   handler: async (args) => {
     const config = configFrom(args);
     if (config.engine === 'spark') {
-      const { s, postgres } = await withLake(config, {}, async (l) => {
+      const { s, postgres } = await withLake(config, { readOnly: true }, async (l) => {
         const s = await readLakeStatus(l);
         const postgres = args.export === false || s.version === null
           ? undefined

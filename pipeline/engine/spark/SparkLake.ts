@@ -57,7 +57,11 @@ export class SparkLake {
     return `lake_${crypto.createHash('sha256').update(lake).digest('hex').slice(0, 16)}`;
   }
 
-  static async open(config: Pick<PipelineConfig, 'sparkRemote' | 'lake'>, options: { create?: boolean } = {}): Promise<SparkLake> {
+  /**
+   * options.create: a run (makes the lake folder); options.readOnly: a reader that needs the
+   * tables only (export, status): the engine's functions and run variables are not set up.
+   */
+  static async open(config: Pick<PipelineConfig, 'sparkRemote' | 'lake'>, options: LakeOpenOptions = {}): Promise<SparkLake> {
     if (!config.sparkRemote) {
       throw new PipelineError('CONFIG_INVALID', 'the spark engine needs a Spark Connect endpoint: --spark-remote sc://host:port or PIPELINE_SPARK_REMOTE (`make spark-cluster` starts a local one and prints it)');
     }
@@ -72,7 +76,7 @@ export class SparkLake {
     const db = SparkLake.database(lake);
     const l = new SparkLake(client, lake, db);
     try {
-      await l.setUp();
+      await l.setUp(options.readOnly === true);
     } catch (e) {
       await client.close();
       throw e;
@@ -80,7 +84,7 @@ export class SparkLake {
     return l;
   }
 
-  private async setUp(): Promise<void> {
+  private async setUp(tablesOnly: boolean): Promise<void> {
     await this.run('SET spark.sql.ansi.doubleQuotedIdentifiers = true');
     await this.run('SET spark.sql.session.timeZone = UTC');
     // MERGE sources here are Delta tables or literal rows (deterministic): no extra job to materialise them.
@@ -102,6 +106,7 @@ export class SparkLake {
       if (registered.has(name)) await this.run(`DROP TABLE IF EXISTS ${sparkIdentifier(name)}`);
       await this.run(`${stmt} LOCATION ${sparkString(lakeLocation(this.lake, name))}`);
     }
+    if (tablesOnly) return;
     for (const file of ['functions.sql', 'values.sql']) {
       for (const stmt of sparkEngineStatements(file)) await this.run(stmt);
     }
@@ -177,10 +182,15 @@ export class SparkLake {
   }
 }
 
+export interface LakeOpenOptions {
+  create?: boolean;
+  readOnly?: boolean;
+}
+
 /** Opens the lake, runs work, closes the session whatever happens. */
 export async function withLake<T>(
   config: Pick<PipelineConfig, 'sparkRemote' | 'lake'>,
-  options: { create?: boolean },
+  options: LakeOpenOptions,
   work: (l: SparkLake) => Promise<T>,
 ): Promise<T> {
   const l = await SparkLake.open(config, options);

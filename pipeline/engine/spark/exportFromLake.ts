@@ -25,5 +25,5 @@ export async function lakeExportSource(l: SparkLake): Promise<SparkExportSource>
  * still writing (or was interrupted) is never exported half-done.
  */
 export async function exportFromLake(config: PipelineConfig, options: ExportOptions): Promise<SyncReport> {
-  return withLake(config, {}, async (l) => runExport(config, { ...options, source: await lakeExportSource(l) }));
+  return withLake(config, { readOnly: true }, async (l) => runExport(config, { ...options, source: await lakeExportSource(l) }));
 }

@@ -27,7 +27,7 @@ export async function exportParquetFromLake(
 ): Promise<ParquetManifest> {
   const root = path.resolve(dir);
   return withParquetLock(path.join(root, PARQUET_LOCK), { waitMs: options.lockWaitMs, onWait: options.onWait }, () =>
-    withLake(config, {}, async (l) => {
+    withLake(config, { readOnly: true }, async (l) => {
       const source = await lakeExportSource(l);
       const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-lake-parquet-')); // 0700
       try {
