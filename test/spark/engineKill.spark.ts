@@ -78,6 +78,13 @@ describe('kill -9 on the spark engine: the next run ends in the exact result, ev
     expect(report.files.filter((f: { status: string }) => f.status === 'loaded')).toHaveLength(3);
     await duckdbRun(ws);
     await expectSameResult(ws, 'after kill -9 of the CLI and the next run');
+
+    // and incremental == rebuild on the spark engine (rebuild: every key and group from the lake's raw tables)
+    const before = await sparkEcommerce(ws);
+    const rebuild = await sparkCli(ws, ['rebuild', '--json']);
+    expect(rebuild.code, rebuild.stderr).toBe(0);
+    expect(JSON.parse(rebuild.stdout).strategy).toBe('full');
+    expect(await sparkEcommerce(ws)).toEqual(before);
   }, 1_200_000);
 
   it('kill -9 of one Spark worker in the middle of a run: Spark retries on the other worker; the result is exact', async () => {
