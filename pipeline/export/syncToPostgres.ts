@@ -101,6 +101,8 @@ async function lockSyncState(client: pg.Client, stateTable: string, target: stri
       if ((error as { code?: string }).code !== '55P03') throw error;
       await client.query('ROLLBACK TO SAVEPOINT pipeline_sync_lock');
       const holders = await lockHolders(client, [stateTable]);
+      // the holder let go between the timeout and this look: take the lock now, never fail for it
+      if (holders.length === 0) continue;
       const me = (await client.query<{ u: string }>('SELECT current_user AS u')).rows[0]!.u;
       const anotherExport = holders.length > 0 && holders.every((h) => h.application_name === EXPORT_APPLICATION_NAME && h.usename === me);
       if (!anotherExport && Date.now() - started >= waitMs) throw lockedError(target, holders, Date.now() - started, error);
