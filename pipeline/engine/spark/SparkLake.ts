@@ -6,7 +6,7 @@ import { PipelineError } from '../../errors/PipelineError.js';
 import { splitStatements } from '../../shell/splitStatements.js';
 import { SparkConnectClient, type SparkValue } from '../../spark/SparkConnectClient.js';
 import { sqlDir } from '../../warehouse/sqlFiles.js';
-import { sparkIdentifier, sparkString } from './sparkQuote.js';
+import { escapeGlob, sparkIdentifier, sparkString } from './sparkQuote.js';
 
 /** The lake's Delta tables (one per warehouse table), in sql/engines/spark/lake.sql order. */
 export const LAKE_TABLES = [
@@ -129,7 +129,7 @@ export class SparkLake {
    * (Delta keeps the newest commit files when it cleans its log).
    */
   async deltaVersions(): Promise<Record<string, number>> {
-    const base = lakeLocation(this.lake, '').replace(/[\\*?[\]{}]/g, (c) => `\\${c}`).replace(/\/?$/, '/');
+    const base = escapeGlob(lakeLocation(this.lake, '')).replace(/\/?$/, '/');
     let rows: { t: string; v: bigint }[];
     try {
       rows = await this.all(

@@ -4,7 +4,7 @@ import { DATASET_LIST } from '../../ingest/datasets.js';
 import { ignoredNameReason, type DroppedFile, type ScanResult } from '../../ingest/scanDropFolders.js';
 import type { SparkLake } from './SparkLake.js';
 import { isLakeUri } from './SparkLake.js';
-import { sparkIdentifier } from './sparkQuote.js';
+import { sparkPathIdentifier } from './sparkQuote.js';
 
 /** A dropped file as Spark lists it; mtimeMs is the storage's modification time. */
 export interface SparkDroppedFile extends DroppedFile {
@@ -39,7 +39,7 @@ export async function listDropsOnSpark(l: SparkLake, dataDir: string): Promise<{
     let rows: { path: string; length: bigint; mtime_us: bigint }[];
     try {
       rows = await l.all(
-        `SELECT path, length, unix_micros(modificationTime) AS mtime_us FROM binaryFile.${sparkIdentifier(dir.replace(/[\\*?[\]{}]/g, (c) => `\\${c}`))}`,
+        `SELECT path, length, unix_micros(modificationTime) AS mtime_us FROM binaryFile.${sparkPathIdentifier(dir)}`,
       );
     } catch (e) {
       // a missing drop folder simply has no files

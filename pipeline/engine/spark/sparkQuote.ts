@@ -28,5 +28,15 @@ export function sparkIdentifier(name: string): string {
  * backslash (GlobPattern's escape); the result goes through sparkString.
  */
 export function sparkLiteralPath(p: string): string {
-  return sparkString(p.replace(/[\\*?[\]{}]/g, (c) => `\\${c}`));
+  return sparkString(escapeGlob(p));
+}
+
+/** A path with Hadoop's glob characters escaped, read as exactly that path (no pattern). */
+export function escapeGlob(p: string): string {
+  return p.replace(/[\\*?[\]{}]/g, (c) => `\\${c}`);
+}
+
+/** A path-based source name (``binaryFile.`…` ``), read as exactly that path. */
+export function sparkPathIdentifier(p: string): string {
+  return sparkIdentifier(escapeGlob(p));
 }

@@ -6,7 +6,7 @@ import type { FileReport } from '../../run/applyBatch.js';
 import type { SqlSnapshot } from '../../warehouse/sqlFiles.js';
 import type { SparkDroppedFile } from './listDropsOnSpark.js';
 import type { SparkLake } from './SparkLake.js';
-import { sparkIdentifier, sparkLiteralPath, sparkString } from './sparkQuote.js';
+import { sparkIdentifier, sparkLiteralPath, sparkPathIdentifier, sparkString } from './sparkQuote.js';
 import type { SparkSqlRenderer } from './renderSparkSql.js';
 
 const id = sparkIdentifier;
@@ -68,7 +68,7 @@ export async function stageFileOnSpark(l: SparkLake, sql: SqlSnapshot, render: S
   try {
     let jsonArray = false;
     if (format === 'json') {
-      const first = await l.one<{ value: string }>(`SELECT value FROM text.${id(readPath.replace(/[\\*?[\]{}]/g, (c) => `\\${c}`))} WHERE trim(value) <> '' LIMIT 1`);
+      const first = await l.one<{ value: string }>(`SELECT value FROM text.${sparkPathIdentifier(readPath)} WHERE trim(value) <> '' LIMIT 1`);
       jsonArray = (first?.value ?? '').trimStart().startsWith('[');
     }
     const options = readerOptions(format, jsonArray);
