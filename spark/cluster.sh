@@ -31,6 +31,8 @@ JARS="$SPARK_DIR/jars"
 WORKERS="${SPARK_WORKERS:-2}"
 
 die() { echo "spark/cluster.sh: $*" >&2; exit 1; }
+# the last lines of a log, for an error message (CI shows the end of the output only)
+log_tail() { local f; for f in "$@"; do [ -s "$f" ] && printf '\n--- last lines of %s ---\n%s' "$f" "$(tail -n 25 "$f")"; done; return 0; }
 log() { echo "spark/cluster.sh: $*" >&2; }
 
 spark_home() {
@@ -55,10 +57,19 @@ alive_workers() {
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Start one JVM in its own session (so stop can end its children too); pid = the JVM's pid.
+# The pid file is written by the process itself after setsid, right before it execs the
+# launcher (which execs java): `$!` is not that pid when setsid forks (a process-group
+# leader), and between fork and exec a just-started child does not carry our mark yet,
+# so a check right after the launch could take a starting JVM for a dead one.
 launch() {
   local name="$1"; shift
-  PIPELINE_SPARK_RUN="$RUN" SPARK_LOG_DIR="$RUN/logs" setsid "$@" >"$RUN/logs/$name.out" 2>&1 </dev/null &
-  echo $! >"$RUN/$name.pid"
+  local f="$RUN/$name.pid"
+  rm -f "$f"
+  PIPELINE_SPARK_RUN="$RUN" SPARK_LOG_DIR="$RUN/logs" setsid bash -c 'echo $$ >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' "$f" "$@" \
+    >"$RUN/logs/$name.out" 2>&1 </dev/null &
+  local i
+  for i in $(seq 1 200); do [ -s "$f" ] && ours "$(cat "$f")" && return 0; sleep 0.05; done
+  die "$name did not start (no live process wrote $f in 10 s)$(log_tail "$RUN/logs/$name.out")"
 }
 
 start() {
@@ -109,8 +120,8 @@ L4J
   done
   # The workers boot while the master does (they retry registering); the Connect server needs
   # the master up first (its application registration retries only every 20 s).
-  for i in $(seq 1 180); do master_json >/dev/null && break; pidfile_alive master || die "master exited; see $RUN/logs/master.out"; sleep 0.5; done
-  master_json >/dev/null || die "master did not come up in 90 s; see $RUN/logs/master.out"
+  for i in $(seq 1 180); do master_json >/dev/null && break; pidfile_alive master || die "master exited$(log_tail "$RUN/logs/master.out")"; sleep 0.5; done
+  master_json >/dev/null || die "master did not come up in 90 s$(log_tail "$RUN/logs/master.out")"
 
   if ! pidfile_alive connect; then
     echo "${SPARK_CONNECT_PORT:-$(free_port)}" >"$RUN/connect.port"
@@ -142,9 +153,9 @@ L4J
   fi
   local cport; cport="$(cat "$RUN/connect.port")"
   for i in $(seq 1 180); do [ "$(alive_workers)" -ge "$WORKERS" ] && break; sleep 0.5; done
-  [ "$(alive_workers)" -ge "$WORKERS" ] || die "only $(alive_workers) of $WORKERS workers registered in 90 s; see $RUN/logs/worker*.out"
-  for i in $(seq 1 240); do port_open "$cport" && break; pidfile_alive connect || die "Spark Connect server exited; see $RUN/logs/connect.out"; sleep 0.5; done
-  port_open "$cport" || die "Spark Connect server did not open port $cport in 120 s; see $RUN/logs/connect.out"
+  [ "$(alive_workers)" -ge "$WORKERS" ] || die "only $(alive_workers) of $WORKERS workers registered in 90 s$(log_tail "$RUN"/logs/worker*.out "$RUN/logs/master.out")"
+  for i in $(seq 1 240); do port_open "$cport" && break; pidfile_alive connect || die "Spark Connect server exited$(log_tail "$RUN/logs/connect.out")"; sleep 0.5; done
+  port_open "$cport" || die "Spark Connect server did not open port $cport in 120 s$(log_tail "$RUN/logs/connect.out")"
   log "up in $((SECONDS - t0)) s: master spark://127.0.0.1:$mport (JSON http://127.0.0.1:$(cat "$RUN/master-ui.port")/json/), $WORKERS workers, Spark Connect on 127.0.0.1:$cport"
   echo "sc://127.0.0.1:$cport"
 }

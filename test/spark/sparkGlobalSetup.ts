@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -69,13 +69,24 @@ export default async function setup(project: TestProject): Promise<() => Promise
   stopGuard();
   startGuard();
   t = Date.now();
-  let remote: string;
-  try {
-    remote = execFileSync('bash', [cluster, 'start'], { env, stdio: ['ignore', 'pipe', 'inherit'] }).toString().trim();
-  } catch (err) {
+  // cluster.sh's own messages (incl. the tail of the log of whatever failed) go into the error:
+  // CI shows the end of the output only. One more try after a failed start (the failure is printed).
+  const start = (): { remote?: string; failure?: string } => {
+    const r = spawnSync('bash', [cluster, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    if (r.stderr) process.stderr.write(r.stderr);
+    if (r.status === 0 && r.stdout.trim().startsWith('sc://')) return { remote: r.stdout.trim() };
     stop();
-    throw new Error(`the Spark test cluster did not start (logs in ${runDir}/logs): ${(err as Error).message.split('\n')[0]}`);
+    return { failure: `${r.error?.message ?? `exit ${r.status ?? r.signal}`}\n${r.stderr.split('\n').slice(-60).join('\n')}` };
+  };
+  let attempt = start();
+  if (attempt.failure !== undefined) {
+    console.error(`spark tier: the test cluster did not start; trying once more. First failure:\n${attempt.failure}`);
+    attempt = start();
   }
+  if (attempt.remote === undefined) {
+    throw new Error(`the Spark test cluster did not start (logs in ${runDir}/logs): ${attempt.failure}`);
+  }
+  const remote = attempt.remote;
   console.log(`spark tier: install check ${installMs} ms, cluster start ${Date.now() - t} ms, ${remote}`);
   project.provide('sparkRemote', remote);
   project.provide('sparkRunDir', runDir);
