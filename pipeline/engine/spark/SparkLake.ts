@@ -5,7 +5,7 @@ import type { PipelineConfig } from '../../config/loadConfig.js';
 import { PipelineError } from '../../errors/PipelineError.js';
 import { splitStatements } from '../../shell/splitStatements.js';
 import { SparkConnectClient, type SparkValue } from '../../spark/SparkConnectClient.js';
-import { sqlDir } from '../../warehouse/sqlFiles.js';
+import { SqlSnapshot } from '../../warehouse/sqlFiles.js';
 import { escapeGlob, sparkIdentifier, sparkString } from './sparkQuote.js';
 
 /** The lake's Delta tables (one per warehouse table), in sql/engines/spark/lake.sql order. */
@@ -25,10 +25,16 @@ export function lakeLocation(lake: string, name: string): string {
   return isLakeUri(lake) ? `${lake.replace(/\/+$/, '')}/${name}` : path.join(lake, name);
 }
 
-/** Statements of a file under sql/engines/spark/ (each `;`-terminated; comments kept, Spark skips them). */
-export function sparkEngineStatements(file: string, dir: string = sqlDir()): string[] {
-  const text = fs.readFileSync(path.join(dir, 'engines', 'spark', file), 'utf8');
-  const { statements, rest } = splitStatements(text);
+/**
+ * Statements of a file under sql/engines/spark/, as the given snapshot holds it (the text
+ * a run executes is the text whose checksum it records); each `;`-terminated, comments
+ * kept (Spark skips them).
+ */
+export function sparkEngineStatements(sql: SqlSnapshot, file: string): string[] {
+  const name = `engines/spark/${file}`;
+  const found = sql.ofEngine('spark').find((f) => f.name === name);
+  if (!found) throw new PipelineError('SQL_FILE_MISSING', `sql/${name} is missing`);
+  const { statements, rest } = splitStatements(found.text);
   return [...statements, rest].map((s) => s.trim().replace(/;$/, '').trim()).filter((s) => stripComments(s) !== '');
 }
 
@@ -76,7 +82,7 @@ export class SparkLake {
     const db = SparkLake.database(lake);
     const l = new SparkLake(client, lake, db);
     try {
-      await l.setUp(options.readOnly === true);
+      await l.setUp(options.sql ?? SqlSnapshot.read(), options.readOnly === true);
     } catch (e) {
       await client.close();
       throw e;
@@ -84,7 +90,7 @@ export class SparkLake {
     return l;
   }
 
-  private async setUp(tablesOnly: boolean): Promise<void> {
+  private async setUp(sql: SqlSnapshot, tablesOnly: boolean): Promise<void> {
     await this.run('SET spark.sql.ansi.doubleQuotedIdentifiers = true');
     await this.run('SET spark.sql.session.timeZone = UTC');
     // MERGE sources here are Delta tables or literal rows (deterministic): no extra job to materialise them.
@@ -95,7 +101,7 @@ export class SparkLake {
     // alone; one registered but gone from storage (a lake folder deleted) is registered anew.
     const registered = new Set((await this.all<{ tableName: string }>('SHOW TABLES')).map((r) => String(r.tableName).toLowerCase()));
     const stored = await this.storedTables();
-    for (const stmt of [...sparkEngineStatements('lake.sql'), ...sparkEngineStatements('commits.sql')]) {
+    for (const stmt of [...sparkEngineStatements(sql, 'lake.sql'), ...sparkEngineStatements(sql, 'commits.sql')]) {
       const m = /CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+(\w+)/i.exec(stripComments(stmt));
       if (!m) {
         await this.run(stmt);
@@ -108,7 +114,7 @@ export class SparkLake {
     }
     if (tablesOnly) return;
     for (const file of ['functions.sql', 'values.sql']) {
-      for (const stmt of sparkEngineStatements(file)) await this.run(stmt);
+      for (const stmt of sparkEngineStatements(sql, file)) await this.run(stmt);
     }
     for (const [name, type] of [
       ['window_size', 'INTERVAL DAY TO SECOND'], ['run_id', 'BIGINT'], ['full_recompute', 'BOOLEAN'], ['rows_since_file_id', 'INT'],
@@ -185,6 +191,8 @@ export class SparkLake {
 export interface LakeOpenOptions {
   create?: boolean;
   readOnly?: boolean;
+  /** The run's SQL snapshot, whose lake, commit and function files the session executes (default: read now). */
+  sql?: SqlSnapshot;
 }
 
 /** Opens the lake, runs work, closes the session whatever happens. */

@@ -94,9 +94,10 @@ export async function runOnSpark(config: PipelineConfig, options: RunOptions = {
   const started = performance.now();
   const startedAt = new Date();
   sparkWindowInterval(config.window); // refuse a calendar window before touching anything
+  // one snapshot for the whole run: the session's lake, commit and function files too
+  const sql = SqlSnapshot.read();
   return withLakeLock(config, () =>
-    withLake(config, { create: true }, async (l) => {
-      const sql = SqlSnapshot.read();
+    withLake(config, { create: true, sql }, async (l) => {
       const render = new SparkSqlRenderer(sql);
       const warnings: string[] = [];
       const undone = await recoverInterruptedRun(l);
