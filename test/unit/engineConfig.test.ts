@@ -1,14 +1,20 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../pipeline/config/loadConfig.js';
 import { requireDuckdb } from '../../pipeline/engine/requireEngine.js';
 import { sparkWindowInterval } from '../../pipeline/engine/spark/sparkSteps.js';
 import { PipelineError } from '../../pipeline/errors/PipelineError.js';
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 function tmpConfig(content: unknown): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-config-'));
+  made.push(dir);
   const file = path.join(dir, 'pipeline.config.json');
   fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
   return file;
