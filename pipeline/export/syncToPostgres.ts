@@ -7,6 +7,7 @@ import { PipelineError } from '../errors/PipelineError.js';
 import { crashPoint } from '../run/crashPoint.js';
 import { countRows } from '../progress/countRows.js';
 import { NO_PROGRESS, type ProgressReporter } from '../progress/ProgressReporter.js';
+import { profileMarks } from '../progress/profileMarks.js';
 import { DuckDbExportSource } from './DuckDbExportSource.js';
 import { isExportSource, type ExportSource } from './ExportSource.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
@@ -192,6 +193,7 @@ export async function syncToPostgres(reader: Warehouse | ExportSource, client: p
   const rowsFile = path.join(options.workDir, `rows-${process.pid}.csv`);
   const deletesFile = path.join(options.workDir, `deletes-${process.pid}.csv`);
   const lockStarted = Date.now();
+  const mark = profileMarks('export');
   try {
     // every lock wait is bounded (a reader's open transaction, an admin's session), and says who holds it up
     await client.query(`SET lock_timeout = ${Math.max(1, Math.round(lockWaitMs))}`);
@@ -221,9 +223,11 @@ export async function syncToPostgres(reader: Warehouse | ExportSource, client: p
       return { target, fromVersion: from, toVersion: to, rowsUpserted: 0, rowsDeleted: 0, mode: 'none', seconds: (performance.now() - started) / 1000 };
     }
     // the number of rows written: the export progress' total
+    mark('begin, lock, state');
     const rowsTotal = await source.writeRowsSince(from, rowsFile);
     const rowsStage = options.progress ? { progress: options.progress, name: `export to ${target}`, rows: rowsTotal } : undefined;
     await source.writeTombstonesSince(from, deletesFile);
+    mark('source wrote changed rows and tombstones');
     crashPoint('export-before-copy');
     await pausePoint('export-before-copy');
 
@@ -239,11 +243,14 @@ export async function syncToPostgres(reader: Warehouse | ExportSource, client: p
     } else {
       await client.query(`CREATE TEMP TABLE _sync_deletes (c integer, s timestamp without time zone) ON COMMIT DROP`);
       await copyFile(client, '_sync_deletes', 'c, s', deletesFile);
+      mark('tombstones copied');
       deleted = (await client.query(
         `DELETE FROM ${qualified} t USING _sync_deletes d WHERE t."Customer_ID" = d.c AND t.start_timestamp = d.s`,
       )).rowCount ?? 0;
+      mark('rows deleted');
       await client.query(`CREATE TEMP TABLE _sync_rows (LIKE ${qualified}) ON COMMIT DROP`);
       await copyFile(client, '_sync_rows', COLUMN_LIST, rowsFile, rowsStage);
+      mark('changed rows copied');
       const updates = ECOMMERCE_COLUMNS.filter((c) => !KEY_COLUMNS.includes(c.name))
         .map((c) => `${pgIdent(c.name)} = EXCLUDED.${pgIdent(c.name)}`)
         .join(', ');
@@ -251,7 +258,9 @@ export async function syncToPostgres(reader: Warehouse | ExportSource, client: p
         `INSERT INTO ${qualified} (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM _sync_rows
          ON CONFLICT (${KEY_COLUMNS.map(pgIdent).join(', ')}) DO UPDATE SET ${updates}`,
       )).rowCount ?? 0;
+      mark('rows upserted');
       await recordDelta(client, options.schema, table, syncId, to);
+      mark('change log');
     }
     // the consumers may read what they are about to be told of: granted before the NOTIFY commits
     if (options.readerRole) await grantReaderSelect(client, options.schema, table, options.readerRole);
@@ -267,6 +276,7 @@ export async function syncToPostgres(reader: Warehouse | ExportSource, client: p
       [target, to, warehouseId],
     );
     await client.query('COMMIT');
+    mark('sync log, notify, watermark, commit');
     crashPoint('export-after-commit');
     await pausePoint('export-after-commit');
     return { target, fromVersion: from, toVersion: to, rowsUpserted: upserted, rowsDeleted: deleted, mode, seconds: (performance.now() - started) / 1000 };
