@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { embeddedDataDir, loadEmbeddedPostgres, startEmbeddedPostgres } from '../pipeline/export/embeddedPostgres.js';
 import { embeddedSecretFiles, LEGACY_OWNER_PASSWORD } from '../pipeline/export/embeddedSecrets.js';
 import { embeddedUrl } from '../pipeline/export/embeddedUrl.js';
+import { embeddedServerSettings } from '../pipeline/export/embeddedServerSettings.js';
 import { cli, type Workspace } from './support/fixtures.js';
 import { cleanupEmbedded, embeddedEnv, embeddedWorkspace, freePort, spawnCli } from './support/embeddedServer.js';
 import { failure } from './support/postgres.js';
@@ -53,6 +54,17 @@ describe('embedded Postgres passwords and the consumers\' role', () => {
         passwords.push(secret(files.owner), secret(files.reader));
         expect(await loginFails(server.connectionString)).toBeUndefined();
         expect(await loginFails(embeddedUrl('postgres', LEGACY_OWNER_PASSWORD, port))).toBe('28P01');
+        // the server runs with the settings of embeddedServerSettings (larger buffers for delta syncs)
+        const client = new pg.Client({ connectionString: server.connectionString });
+        await client.connect();
+        try {
+          for (const [name, value] of Object.entries(embeddedServerSettings())) {
+            const shown = (await client.query(`SELECT current_setting($1) AS v`, [name])).rows[0].v as string;
+            expect(shown.replace('1024MB', '1GB'), name).toBe(value.replace('1024MB', '1GB'));
+          }
+        } finally {
+          await client.end();
+        }
       } finally {
         await server.stop();
       }

@@ -1,3 +1,4 @@
+import { embeddedServerArgs } from './embeddedServerSettings.js';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -193,7 +194,7 @@ async function spawnServer(paths: EmbeddedPaths, port: number, onSpawn: (pid: nu
   let spawnError: Error | undefined;
   const child = spawn(
     bins.postgres,
-    ['-D', paths.dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    ['-D', paths.dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...embeddedServerArgs()],
     { ...(ids ?? {}), detached: true, stdio: ['ignore', out, out], env: serverEnv(locale) },
   );
   fs.closeSync(out);
