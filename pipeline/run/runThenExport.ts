@@ -1,8 +1,6 @@
 import type { PipelineConfig } from '../config/loadConfig.js';
-import { runExport, type ExportOptions } from '../export/runExport.js';
+import type { ExportOptions } from '../export/runExport.js';
 import type { SyncReport } from '../export/syncToPostgres.js';
-import { exportFromLake } from '../engine/spark/exportFromLake.js';
-import { runOnSpark } from '../engine/spark/runOnSpark.js';
 import { runPipeline, type RunOptions, type RunReport } from './runPipeline.js';
 
 export interface RunThenExportOptions {
@@ -30,11 +28,14 @@ export interface RunThenExportReport {
  * means (`run`: exit 4; `watch`: retry with backoff).
  */
 export async function runThenExport(config: PipelineConfig, options: RunThenExportOptions): Promise<RunThenExportReport> {
-  const run = config.engine === 'spark' ? await runOnSpark(config, options.run) : await runPipeline(config, options.run);
+  // the Spark engine (its Connect client) and the exporter (pg) load only when used: a no-op `run --no-export` starts faster
+  const run = config.engine === 'spark' ? await (await import('../engine/spark/runOnSpark.js')).runOnSpark(config, options.run) : await runPipeline(config, options.run);
   options.onRun?.(run);
   if (options.export === undefined || !(options.exportWhen?.(run) ?? true)) return { run };
   try {
-    const sync = config.engine === 'spark' ? await exportFromLake(config, options.export) : await runExport(config, options.export);
+    const sync = config.engine === 'spark'
+      ? await (await import('../engine/spark/exportFromLake.js')).exportFromLake(config, options.export)
+      : await (await import('../export/runExport.js')).runExport(config, options.export);
     return { run, export: sync };
   } catch (error) {
     return { run, exportError: error instanceof Error ? error : new Error(String(error)) };

@@ -1,9 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { exportParquetSnapshot } from '../../export/exportParquet.js';
 import { prepareParquetTarget } from '../../export/parquetTarget.js';
-import { runExport } from '../../export/runExport.js';
-import { exportFromLake } from '../../engine/spark/exportFromLake.js';
-import { exportParquetFromLake } from '../../engine/spark/exportParquetFromLake.js';
 import { NO_PROGRESS } from '../../progress/ProgressReporter.js';
 import { terminalProgress } from '../../progress/terminalProgress.js';
 import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
@@ -28,8 +24,8 @@ export const exportCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
       const dir = prepareParquetTarget(args.parquet);
       const started = performance.now();
       const manifest = config.engine === 'spark'
-        ? await exportParquetFromLake(config, dir, { lockWaitMs: config.waitSeconds * 1000, onWait: (message) => console.error(message) })
-        : await exportParquetSnapshot(dir, {
+        ? await (await import('../../engine/spark/exportParquetFromLake.js')).exportParquetFromLake(config, dir, { lockWaitMs: config.waitSeconds * 1000, onWait: (message) => console.error(message) })
+        : await (await import('../../export/exportParquet.js')).exportParquetSnapshot(dir, {
           warehouse: warehouseOptions(config, { readOnly: true }),
           lockWaitMs: config.waitSeconds * 1000,
           onWait: (message) => console.error(message),
@@ -47,7 +43,9 @@ export const exportCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
     const options = { postgres: args.postgres, pgSchema: args['pg-schema'], log: (l: string) => console.error(l),
       progress: args.json ? NO_PROGRESS : terminalProgress(process.stderr),
     };
-    const sync = config.engine === 'spark' ? await exportFromLake(config, options) : await runExport(config, options);
+    const sync = config.engine === 'spark'
+      ? await (await import('../../engine/spark/exportFromLake.js')).exportFromLake(config, options)
+      : await (await import('../../export/runExport.js')).runExport(config, options);
     if (args.json) console.log(JSON.stringify(sync, null, 2));
     else printSyncReport(sync);
   },

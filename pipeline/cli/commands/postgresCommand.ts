@@ -1,6 +1,5 @@
 import type { CommandModule } from 'yargs';
 import { PipelineError } from '../../errors/PipelineError.js';
-import { embeddedPort, startEmbeddedPostgres } from '../../export/embeddedPostgres.js';
 import { embeddedSecretFiles, readSecret } from '../../export/embeddedSecrets.js';
 import { EMBEDDED_DATABASE, EMBEDDED_USER, READER_ROLE, embeddedUrl } from '../../export/embeddedUrl.js';
 import { embeddedPaths } from '../../export/embeddedPaths.js';
@@ -26,6 +25,7 @@ export const postgresCommand: CommandModule<object, PostgresArgs> = {
       .option('stop', { type: 'boolean', describe: "stop the embedded server serving this warehouse's data (e.g. one left running)" })
       .conflicts('url', 'stop') as never,
   handler: async (args) => {
+    const { embeddedPort, startEmbeddedPostgres } = await import('../../export/embeddedPostgres.js');
     const config = configFrom(args);
     const port = embeddedPort();
     const files = embeddedSecretFiles(config.warehousePath);

@@ -7,8 +7,6 @@ import { withWarehouse, type Warehouse } from '../../warehouse/Warehouse.js';
 import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
 import { PipelineError } from '../../errors/PipelineError.js';
-import { withLake } from '../../engine/spark/SparkLake.js';
-import { runSparkSql } from '../../engine/spark/sparkSql.js';
 
 /** `sql --engine spark`: a query, --file or a script on stdin (no interactive shell on this engine yet). */
 async function sparkSqlCommand(args: SqlArgs): Promise<void> {
@@ -18,6 +16,8 @@ async function sparkSqlCommand(args: SqlArgs): Promise<void> {
   else if (args.file !== undefined) script = fs.readFileSync(args.file, 'utf8');
   else if (process.stdin.isTTY) throw new PipelineError('ENGINE_UNSUPPORTED', 'the interactive shell is not available on the spark engine yet: pass a query, --file, or a script on stdin');
   else script = fs.readFileSync(0, 'utf8');
+  const { withLake } = await import('../../engine/spark/SparkLake.js');
+  const { runSparkSql } = await import('../../engine/spark/sparkSql.js');
   await withLake(config, {}, (l) =>
     runSparkSql(l, script, { write: args.write, format: args.format, maxRows: args['max-rows'], out: (t) => console.log(t) }),
   );

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { readSyncStatus } from '../../export/readSyncStatus.js';
 import { scanDropFolders } from '../../ingest/scanDropFolders.js';
 import { readStatus } from '../../run/readStatus.js';
 import { printIgnored } from '../printRunReport.js';
@@ -10,9 +9,6 @@ import { withWarehouse } from '../../warehouse/Warehouse.js';
 import { statusConsistency, statusIntegrity } from '../../warehouse/checkIntegrity.js';
 import { warehouseOptions } from '../../warehouse/warehouseOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
-import { readLakeStatus } from '../../engine/spark/readLakeStatus.js';
-import { withLake } from '../../engine/spark/SparkLake.js';
-import { lakeExportSource } from '../../engine/spark/exportFromLake.js';
 
 export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { json: boolean }> = {
   command: 'status',
@@ -21,6 +17,10 @@ export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
   handler: async (args) => {
     const config = configFrom(args);
     if (config.engine === 'spark') {
+      const { readLakeStatus } = await import('../../engine/spark/readLakeStatus.js');
+      const { withLake } = await import('../../engine/spark/SparkLake.js');
+      const { lakeExportSource } = await import('../../engine/spark/exportFromLake.js');
+      const { readSyncStatus } = await import('../../export/readSyncStatus.js');
       const { s, postgres } = await withLake(config, { readOnly: true }, async (l) => {
         const s = await readLakeStatus(l);
         const postgres = args.export === false || s.version === null
@@ -55,7 +55,7 @@ export const statusCommand: CommandModule<object, GlobalArgs & ExportArgs & { js
       const consistency = s.interrupted_first_build === null ? await statusConsistency(w, bytes) : null;
       // Damage (e.g. rows deleted by hand) is a failure for scripts too, as in `check`.
       if (consistency && consistency.problems.length > 0) process.exitCode = 1;
-      const postgres = args.export === false ? undefined : await readSyncStatus(w, config.warehousePath, { postgres: args.postgres, pgSchema: args['pg-schema'] });
+      const postgres = args.export === false ? undefined : await (await import('../../export/readSyncStatus.js')).readSyncStatus(w, config.warehousePath, { postgres: args.postgres, pgSchema: args['pg-schema'] });
       if (args.json) {
         console.log(JSON.stringify({ ...s, integrity, consistency, postgres }, null, 2));
         return;

@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { readProductVersions, renderVersions } from '../productVersions.js';
 
 interface VersionArgs {
   postgres?: string;
@@ -13,6 +12,7 @@ export const versionCommand: CommandModule<object, VersionArgs> = {
   builder: (y) =>
     y.option('postgres', { type: 'string', describe: 'Postgres URL [env DATABASE_URL, or the PG* variables; the embedded server is not started]' }) as never,
   handler: async (args) => {
+    const { readProductVersions, renderVersions } = await import('../productVersions.js');
     console.log(renderVersions(await readProductVersions({ postgres: args.postgres })));
   },
 };

@@ -1,6 +1,5 @@
 import type { CommandModule } from 'yargs';
 import { terminalProgress } from '../../progress/terminalProgress.js';
-import { watchDropFolders } from '../../watch/watchDropFolders.js';
 import { exportEnabled, withExportOptions, type ExportArgs } from '../exportOptions.js';
 import { configFrom, withGlobalOptions, type GlobalArgs } from '../globalOptions.js';
 
@@ -36,6 +35,7 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
+    const { watchDropFolders } = await import('../../watch/watchDropFolders.js');
     const watcher = watchDropFolders(config, {
       export: exportEnabled(args),
       postgres: args.postgres,
