@@ -36,7 +36,10 @@ import {
   type Measured,
   type PipelineChild,
 } from './benchCommon.js';
-import { makeDelta } from './makeDelta.js';
+import { makeDelta, type DeltaKind } from './makeDelta.js';
+
+/** BENCH_DELTA_KIND: scattered (default: late, updated and new orders across the year) or append (new orders on the next day). */
+const KIND: DeltaKind = process.env.BENCH_DELTA_KIND === 'append' ? 'append' : 'scattered';
 
 const INCR_TARGET_SHARE = 0.03;
 const SMALL_TARGET_SECONDS = 1;
@@ -131,9 +134,9 @@ async function main(): Promise<number> {
   for (const d of specs) {
     const dataDir = path.join(OUT_DIR, `incr-data-${s.orders}-${d.tag}`);
     prepareDataDir(data.dir, dataDir);
-    const delta = await makeDelta({ baseDir: data.dir, outDir: dataDir, orders: s.orders, customers: s.customers, seed: s.seed, deltaOrders: d.orders });
+    const delta = await makeDelta({ baseDir: data.dir, outDir: dataDir, orders: s.orders, customers: s.customers, seed: s.seed, deltaOrders: d.orders, kind: KIND });
     console.log(
-      `delta ${d.label}: ${delta.newOrders} new orders (${delta.newOrdersInOldWindows} in old windows) + ${delta.updatedOrders} re-sent orders; ` +
+      `delta ${d.label} (${KIND}): ${delta.newOrders} new orders (${delta.newOrdersInOldWindows} in old windows) + ${delta.updatedOrders} re-sent orders; ` +
         `${delta.newDeliveries} new + ${delta.resentDeliveries} re-sent deliveries (written in ${delta.seconds.toFixed(2)} s, not measured)`,
     );
     const warehouse = path.join(OUT_DIR, `incr-${s.orders}-${d.tag}.duckdb`);
@@ -236,10 +239,10 @@ async function main(): Promise<number> {
   const ok = allMatch && problems.length === 0;
   console.log(ok ? 'verification: MATCH' : 'verification: MISMATCH');
 
-  writeJson(path.join(OUT_DIR, `incr-${s.orders}${process.env.BENCH_DELTA_ORDERS ? `-abs` : ''}.json`), {
+  writeJson(path.join(OUT_DIR, `incr-${s.orders}${process.env.BENCH_DELTA_ORDERS ? `-abs` : ''}${KIND === 'append' ? '-append' : ''}.json`), {
     benchmark: 'incremental',
     at: new Date().toISOString(),
-    settings: { ...s, deltas: specs },
+    settings: { ...s, deltas: specs, kind: KIND },
     machine: machineInfo(),
     code: codeVersion(),
     loadAtStart,

@@ -13,6 +13,10 @@
  *   those also gets a re-sent delivery with a corrected distance (a delivery
  *   record arriving late, after the order was already counted).
  *
+ * kind 'append' (issue 18's daily append): all D orders brand-new, placed on the
+ * day after the base's newest order (Order Time uniformly in [max, max + 1 day)),
+ * each with its delivery: yesterday's orders, in the newest windows only.
+ *
  * Files (in the benchmark's own data dir, never in the cached dataset):
  *   Orders/orders_2025_delta_01.csv       mtime 2025-02-01 00:00:00 UTC
  *   Deliveries/deliveries_2025_delta_01.csv  mtime 2025-02-01 00:01:00 UTC
@@ -40,7 +44,11 @@ export interface DeltaOptions {
    * Index 0 gives exactly the files of the single-delta benchmarks.
    */
   index?: number;
+  /** 'scattered' (default: 80 % new orders across the year, 20 % re-sent) or 'append' (new orders on the next day). */
+  kind?: DeltaKind;
 }
+
+export type DeltaKind = 'scattered' | 'append';
 
 export interface DeltaReport {
   files: { path: string; rows: number; bytes: number; mtime: string }[];
@@ -70,7 +78,8 @@ function lit(s: string): string {
 export async function makeDelta(o: DeltaOptions): Promise<DeltaReport> {
   const t0 = performance.now();
   const total = Math.max(1, o.deltaOrders ?? Math.round(o.orders / 100));
-  const newCount = Math.round(total * 0.8);
+  const append = o.kind === 'append';
+  const newCount = append ? total : Math.round(total * 0.8);
   const updCount = total - newCount;
   const index = o.index ?? 0;
   const names = deltaFiles(index);
@@ -94,6 +103,10 @@ export async function makeDelta(o: DeltaOptions): Promise<DeltaReport> {
     const src = `read_csv('${base}/Orders/*.csv*', union_by_name = true,
         types = {'Order ID': 'VARCHAR', 'Customer ID': 'BIGINT', 'Quantity': 'DOUBLE', 'Order Total': 'DECIMAL(18,2)', 'SKU': 'VARCHAR'})`;
     const maxNo = index * newCount + Number((await conn.runAndReadAll(`SELECT max(order_no_of("Order ID")) FROM ${src}`)).getRows()[0]![0]);
+    // new orders' times: across 2024 (scattered), or the day after the base's newest order (append)
+    const newTime = append
+      ? `(SELECT max(CAST("Order Time" AS TIMESTAMP)) FROM ${src}) + to_seconds((hu(order_no, 4) % 86400)::BIGINT)`
+      : `TIMESTAMP '2024-01-01 00:00:00' + to_seconds((hu(order_no, 4) % (366 * 86400))::BIGINT)`;
 
     // Existing orders to re-send: the updCount smallest hashes (top-N, streaming).
     await conn.run(`
@@ -110,7 +123,7 @@ export async function makeDelta(o: DeltaOptions): Promise<DeltaReport> {
       SELECT order_no,
              CASE WHEN hu(order_no, 2) % 2 = 0 THEN 'YR-' || order_no || ',0' ELSE order_no::VARCHAR END AS order_id,
              1 + (hu(order_no, 3) % ${o.customers})::BIGINT AS customer_id,
-             TIMESTAMP '2024-01-01 00:00:00' + to_seconds((hu(order_no, 4) % (366 * 86400))::BIGINT) AS order_time,
+             ${newTime} AS order_time,
              (['GRC-', 'BEV-', 'HOM-', 'ELC-', 'PHR-', 'BAK-'])[1 + (sku_no % 6)::BIGINT] || lpad(sku_no::VARCHAR, 5, '0') AS sku,
              quantity,
              CAST(quantity * (99 + hu(sku_no, 7) % 4900)::BIGINT * 0.01 AS DECIMAL(18,2)) AS total
