@@ -15,7 +15,14 @@
 CREATE OR REPLACE TEMP VIEW metrics_in_scope AS
 WITH affected_orders AS (
     -- first the affected customers' orders (a cheap semi-join on the integer
-    -- key), then, of those, the ones in an affected window
+    -- key), then, of those, the ones in an affected window. The Order_Time range
+    -- is implied by the semi-join below (an order of window [start, start + size)
+    -- has start <= Order_Time < start + size) and changes no result; it lets the
+    -- scan skip the row groups of cur_orders outside the affected windows' span
+    -- (zone maps): a daily drop touches the newest windows only, and cur_orders
+    -- holds its rows roughly in time order. Measured on 10M orders, 10k groups in
+    -- the newest window: this scan 122 -> 50 ms, the step ~0.25 s less
+    -- (bench/README.md, issue 18); a drop spread over the year costs the same.
     SELECT o.Order_ID, o.Customer_ID, o.Order_Time, o.SKU, o.Quantity, o.Order_Total
     FROM (
         SELECT Order_ID, Customer_ID, Order_Time, SKU, Quantity, Order_Total,
@@ -23,6 +30,8 @@ WITH affected_orders AS (
         FROM cur_orders
         WHERE NOT getvariable('full_recompute')
           AND Customer_ID IN (SELECT DISTINCT Customer_ID FROM affected_groups)
+          AND Order_Time >= (SELECT min(start_timestamp) FROM affected_groups)
+          AND Order_Time < (SELECT max(start_timestamp) FROM affected_groups) + getvariable('window_size')
     ) o
     SEMI JOIN affected_groups g ON g.Customer_ID = o.Customer_ID AND g.start_timestamp = o._start
 ),
