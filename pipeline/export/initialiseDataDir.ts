@@ -83,9 +83,42 @@ export function removeInterruptedInit(dataDir: string, initDir: string): boolean
     process.kill(pid, 'SIGKILL');
     for (let i = 0; i < 200 && isProcessAlive(pid); i++) pause(25);
   }
-  fs.rmSync(initDir, { recursive: true, force: true });
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  // initdb's own backend (postgres --boot / --single, PGDATA = this folder) outlives a
+  // killed initdb for a moment and keeps writing files into the folder being removed
+  // (seen in CI: ENOTEMPTY from rmdir of base/1): stopped first, then removed with retries.
+  for (const backend of bootstrapBackends(dataDir)) {
+    try {
+      process.kill(backend, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+    for (let i = 0; i < 200 && isProcessAlive(backend); i++) pause(25);
+  }
+  fs.rmSync(initDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
+  fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
   return true;
+}
+
+/** Pids of postgres processes in bootstrap or single-user mode (what initdb runs) on dataDir. */
+function bootstrapBackends(dataDir: string): number[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc').filter((e) => /^[0-9]+$/.test(e));
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  for (const e of entries) {
+    try {
+      const argv = fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
+      if (path.basename(argv[0] ?? '') !== 'postgres' || !argv.some((a) => a === '--boot' || a === '--single')) continue;
+      const env = fs.readFileSync(`/proc/${e}/environ`, 'utf8').split('\0');
+      if (env.includes(`PGDATA=${dataDir}`) || argv.includes(dataDir)) found.push(Number(e));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
 }
 
 function isInitdb(pid: number): boolean {
