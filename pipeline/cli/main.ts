@@ -36,8 +36,19 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const argv = hideBin(process.argv);
 if (argv[0] === '--version') argv[0] = 'version';
 
+const cli = yargs(argv);
+// yargs renders a command's whole help text right after starting its handler
+// (cacheHelpMessage), to print it should the handler fail. Our failures print
+// a message and a pointer to --help instead (fail() above, .fail below), and
+// that rendering (string widths of every option) took ~35 ms of every start
+// (issue 18: a no-op run). --help renders its text when asked, as before.
+const usage = (cli as unknown as { getInternalMethods?: () => { getUsageInstance(): { cacheHelpMessage(): void } } })
+  .getInternalMethods?.()
+  .getUsageInstance();
+if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+
 try {
-  await yargs(argv)
+  await cli
     .scriptName('pipeline')
     .usage('$0 <command> [options]\n\nE-commerce metrics from CSV/JSON drops, incrementally, in DuckDB.')
     .command(runCommand)

@@ -1,5 +1,5 @@
 import type { RunReport } from '../run/runPipeline.js';
-import { quotedString } from '@duckdb/node-api';
+import { quotedString } from '../warehouse/duckdbApi.js';
 import { terminalField } from './terminalField.js';
 
 /** A command line that lists a file's rejects, quoted for SQL and for a POSIX shell whatever the path holds. */

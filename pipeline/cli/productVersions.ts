@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { version as duckdbVersion } from '@duckdb/node-api';
+import { version as duckdbVersion } from '../warehouse/duckdbApi.js';
 import pg from 'pg';
 import { maskSecrets } from '../errors/maskSecrets.js';
 import { clientConfig } from '../export/parseConnectionString.js';

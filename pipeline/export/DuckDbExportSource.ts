@@ -1,4 +1,4 @@
-import { quotedIdentifier, quotedString } from '@duckdb/node-api';
+import { quotedIdentifier, quotedString } from '../warehouse/duckdbApi.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import { readWarehouseId } from '../warehouse/readWarehouseId.js';
 import { ECOMMERCE_COLUMNS } from './ecommerceTable.js';

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { quotedIdentifier, quotedString } from '@duckdb/node-api';
+import { quotedIdentifier, quotedString } from '../warehouse/duckdbApi.js';
 import { ECOMMERCE_COLUMNS } from '../contract/ecommerceColumns.js';
 import { PipelineError } from '../errors/PipelineError.js';
 import { readWarehouseId } from '../warehouse/readWarehouseId.js';

@@ -14,7 +14,7 @@
 import { mkdir, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance } from '../warehouse/duckdbApi.js';
 import { copyQueryToFile } from './copyToFile.js';
 import { DELIVERY_VERSIONS, ORDER_VERSIONS } from './csvVersions.js';
 import { writeCustomerFile } from './customerFiles.js';

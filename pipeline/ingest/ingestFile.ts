@@ -1,4 +1,4 @@
-import { quotedIdentifier } from '@duckdb/node-api';
+import { quotedIdentifier } from '../warehouse/duckdbApi.js';
 import { crashPoint } from '../run/crashPoint.js';
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';

@@ -1,4 +1,4 @@
-import { quotedIdentifier } from '@duckdb/node-api';
+import { quotedIdentifier } from '../warehouse/duckdbApi.js';
 
 /**
  * Names of the columns the pipeline adds to a file's rows while it reads and

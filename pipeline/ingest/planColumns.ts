@@ -1,4 +1,4 @@
-import { quotedIdentifier } from '@duckdb/node-api';
+import { quotedIdentifier } from '../warehouse/duckdbApi.js';
 import type { DatasetSpec } from './datasets.js';
 import { internal } from './internalColumns.js';
 import { mapColumnNames } from './mapColumnNames.js';

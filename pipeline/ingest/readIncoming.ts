@@ -1,4 +1,4 @@
-import { quotedIdentifier, quotedString } from '@duckdb/node-api';
+import { quotedIdentifier, quotedString } from '../warehouse/duckdbApi.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import { copyWithoutLongLines } from './copyWithoutLongLines.js';
 import { fileFormat, keyParser, type DatasetSpec } from './datasets.js';

@@ -1,4 +1,4 @@
-import { quotedString } from '@duckdb/node-api';
+import { quotedString } from '../warehouse/duckdbApi.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import { internal } from './internalColumns.js';
 import { mapCsvRecordLines } from './mapCsvRecordLines.js';

@@ -1,4 +1,4 @@
-import { quotedIdentifier } from '@duckdb/node-api';
+import { quotedIdentifier } from '../warehouse/duckdbApi.js';
 import { PipelineError } from '../errors/PipelineError.js';
 import { DATASET_LIST } from '../ingest/datasets.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';

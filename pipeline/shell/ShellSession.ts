@@ -6,7 +6,7 @@ import { PipelineError } from '../errors/PipelineError.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import { completeSql } from './completeSql.js';
 import { DOT_COMMAND_HELP } from './dotCommandHelp.js';
-import { OUTPUT_FORMATS, type OutputFormat } from './formatRows.js';
+import { DEFAULT_MAX_ROWS, OUTPUT_FORMATS, type OutputFormat } from './formatRows.js';
 import { isBlankSql } from './isBlankSql.js';
 import { readResult } from './readResult.js';
 import { renderResult, type RenderOptions } from './renderResult.js';
@@ -44,8 +44,6 @@ export interface ShellSettings {
   maxRows: number;
 }
 
-/** DuckDB's CLI shows 40 rows of a long result. */
-export const DEFAULT_MAX_ROWS = 40;
 const MODE_ALIASES: Record<string, OutputFormat> = { duckbox: 'table', box: 'table', md: 'markdown' };
 const MAX_READ_DEPTH = 16;
 

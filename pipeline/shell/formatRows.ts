@@ -1,4 +1,4 @@
-import { DuckDBDateValue, type DuckDBValue, type Json } from '@duckdb/node-api';
+import { DuckDBDateValue, type DuckDBValue, type Json } from '../warehouse/duckdbApi.js';
 import { shortestFloat32 } from './shortestFloat32.js';
 
 /** DuckDB stores DATE 'infinity' / '-infinity' as ±(2^31 - 1) days; the client prints them as far-off dates. */
@@ -11,6 +11,8 @@ function infiniteDate(v: unknown): string | undefined {
 
 /** How results print: `--format` and the shell's `.mode`. */
 export type OutputFormat = 'table' | 'csv' | 'json' | 'markdown' | 'line';
+/** DuckDB's CLI shows 40 rows of a long result. */
+export const DEFAULT_MAX_ROWS = 40;
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'json', 'markdown', 'line'];
 
 /** JSON-safe plain value: bigint as number when safe (else string), dates as ISO-like text. */

@@ -1,4 +1,4 @@
-import { quotedIdentifier } from '@duckdb/node-api';
+import { quotedIdentifier } from './duckdbApi.js';
 import { runDataTests } from '../run/runDataTests.js';
 import { consistencyProbe, REPAIR_ADVICE } from './consistencyProbe.js';
 import { SqlSnapshot } from './sqlFiles.js';

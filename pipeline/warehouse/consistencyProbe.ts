@@ -1,4 +1,4 @@
-import { quotedIdentifier } from '@duckdb/node-api';
+import { quotedIdentifier } from './duckdbApi.js';
 import { DATASET_LIST } from '../ingest/datasets.js';
 import type { Warehouse } from './Warehouse.js';
 

@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { generateDataset } from '../../generate/generateDataset.js';
 import type { GenerateFormat } from '../../generate/filePlan.js';
 
 interface GenerateArgs {
@@ -28,6 +27,8 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
       }) as never,
   handler: async (args) => {
     const customers = args.customers ?? Math.max(10, Math.round(args.orders / 12));
+    // the generator loads when the command runs (a `run` does not load it: CLI start-up, issue 18)
+    const { generateDataset } = await import('../../generate/generateDataset.js');
     const report = await generateDataset({ outDir: args.out, orders: args.orders, customers, seed: args.seed, files: args.files, format: args.format });
     for (const f of report.files) console.log(`${f.path}\t${f.rows} rows\t${f.bytes} bytes`);
     console.log(`${report.orders} orders, ${report.customers} customers in ${report.seconds.toFixed(1)}s`);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { quotedString } from '@duckdb/node-api';
+import { quotedString } from '../../warehouse/duckdbApi.js';
 import type { PipelineConfig } from '../../config/loadConfig.js';
 import { ECOMMERCE_COLUMNS } from '../../contract/ecommerceColumns.js';
 import { exportParquet, PARQUET_LOCK, type ParquetManifest } from '../../export/exportParquet.js';

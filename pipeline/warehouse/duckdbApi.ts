@@ -1,0 +1,25 @@
+/**
+ * The values the pipeline uses from `@duckdb/node-api`, loaded with `require`.
+ *
+ * The package is CommonJS whose index re-exports ~120 files. An ESM `import`
+ * of it makes Node run its CommonJS export lexer over every one of them to
+ * find named exports: ~130 ms of every CLI start (a no-op `run` took 0.9 s,
+ * issue 18). `require` loads the same module objects (one module cache, so
+ * classes compare equal with an `import` elsewhere, e.g. in tests) without
+ * that scan. Types come from the package itself (`import type` is erased).
+ */
+import { createRequire } from 'node:module';
+import type * as NodeApi from '@duckdb/node-api';
+
+const api = createRequire(import.meta.url)('@duckdb/node-api') as typeof NodeApi;
+
+export const DuckDBConnection = api.DuckDBConnection;
+export type DuckDBConnection = NodeApi.DuckDBConnection;
+export const DuckDBInstance = api.DuckDBInstance;
+export type DuckDBInstance = NodeApi.DuckDBInstance;
+export const DuckDBDateValue = api.DuckDBDateValue;
+export type DuckDBDateValue = NodeApi.DuckDBDateValue;
+export const quotedIdentifier = api.quotedIdentifier;
+export const quotedString = api.quotedString;
+export const version = api.version;
+export type { DuckDBValue, Json } from '@duckdb/node-api';
