@@ -50,13 +50,17 @@ export async function scanCsvLines(absPath: string, maxLineBytes: number): Promi
     let from = 0;
     let i = chunk.indexOf(10);
     while (i !== -1) {
-      keepHead(chunk, from, i);
+      // The head of a line is cut only for a long line: a line that began in this
+      // chunk from the chunk itself, one that began earlier from the parts kept below.
+      if (offset + i - lineStart > maxLineBytes && lineStart >= offset) head = [chunk.subarray(from, Math.min(i, from + HEAD_BYTES))];
+      else if (from === 0) keepHead(chunk, from, i);
       endLine(offset + i);
       newlines++;
       lineStart = offset + i + 1;
       from = i + 1;
       i = chunk.indexOf(10, from);
     }
+    // the open line's first bytes, for when it turns out long in a later chunk
     keepHead(chunk, from, chunk.length);
     if (chunk.length > 0) lastByte = chunk[chunk.length - 1]!;
     offset += chunk.length;

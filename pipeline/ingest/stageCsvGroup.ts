@@ -4,6 +4,7 @@ import type { Warehouse } from '../warehouse/Warehouse.js';
 import type { DatasetSpec } from './datasets.js';
 import { freeColumnName, internal, INTERNAL, STAGING_OUTPUT } from './internalColumns.js';
 import { planColumns } from './planColumns.js';
+import { bindColumns } from '../warehouse/bindColumns.js';
 import { PrivateReadDir } from './privateReadDir.js';
 import { CSV_DIALECT, MAX_LINE_BYTES } from './readIncoming.js';
 import { takeCsvScan } from './prefetchCsvScan.js';
@@ -125,12 +126,13 @@ export async function stageCsvGroup(
       return { staged, rest: members };
     }
     await w.run(`CREATE OR REPLACE TEMP TABLE ${filesTable} (read_path VARCHAR, file_id INTEGER, path VARCHAR, first_row BIGINT)`);
-    for (let i = 0; i < ok.length; i += 500) {
-      const values = ok
-        .slice(i, i + 500)
-        .map((o) => `(${quotedString(o.readPath)}, ${o.member.fileId}, ${quotedString(o.member.path)}, ${o.firstRow})`);
-      await w.run(`INSERT INTO ${filesTable} VALUES ${values.join(', ')}`);
-    }
+    const bound = bindColumns([
+      { type: 'VARCHAR', values: ok.map((o) => o.readPath) },
+      { type: 'INTEGER', values: ok.map((o) => o.member.fileId) },
+      { type: 'VARCHAR', values: ok.map((o) => o.member.path) },
+      { type: 'BIGINT', values: ok.map((o) => o.firstRow) },
+    ]);
+    await w.run(`INSERT INTO ${filesTable} SELECT unnest($1), unnest($2), unnest($3), unnest($4)`, bound.values, bound.types);
     // Rows the staging SQL rejected, at their physical line (position + 2: header, then one line per record).
     await w.run(`
       CREATE OR REPLACE TEMP TABLE ${rejectsTable} AS

@@ -2,6 +2,8 @@ import { DATASETS } from '../ingest/datasets.js';
 import { addColumns, addStagedColumns, loadStagedFile } from '../ingest/ingestFile.js';
 import { groupColumns, loadCsvGroup, type CsvGroup } from '../ingest/stageCsvGroup.js';
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
+import { bindColumns } from '../warehouse/bindColumns.js';
+import { INTEGER } from '../warehouse/duckdbApi.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import type { FileReport, StagedVersion } from './applyBatch.js';
 import { mtimeMicros } from './planBatch.js';
@@ -20,21 +22,29 @@ function fileReport(v: StagedVersion): FileReport {
 
 /** The ledger rows of new file versions, in file-id order, a few hundred per statement (bound parameters). */
 async function recordLedgerRows(w: Warehouse, rows: { v: StagedVersion; report: FileReport }[], runId: number): Promise<void> {
-  const PER_STATEMENT = 400;
-  for (let from = 0; from < rows.length; from += PER_STATEMENT) {
-    const part = rows.slice(from, from + PER_STATEMENT);
-    const params: unknown[] = [];
-    const tuples = part.map(({ v, report }) => {
-      const p = (value: unknown) => {
-        params.push(value);
-        return `$${params.length}`;
-      };
-      return `(${p(v.fileId)}::INTEGER, ${p(v.file.path)}::VARCHAR, ${p(report.dataset)}::VARCHAR, ${p(v.hash)}::VARCHAR, ${p(v.file.size)}::BIGINT,
-        make_timestamp(${p(mtimeMicros(v.file))}::BIGINT), ${p(report.status)}::VARCHAR, ${p(report.rowsRead)}::BIGINT, ${p(report.rowsLoaded)}::BIGINT,
-        ${p(report.rowsRejected)}::BIGINT, ${p(report.reason ?? null)}::VARCHAR, ${p(report.duplicateOf ?? null)}::VARCHAR, ${p(runId)}::INTEGER, NULL)`;
-    });
-    await w.run(`INSERT INTO pipeline_files VALUES ${tuples.join(', ')}`, params as never);
-  }
+  if (rows.length === 0) return;
+  const { values, types } = bindColumns([
+    { type: 'INTEGER', values: rows.map(({ v }) => v.fileId) },
+    { type: 'VARCHAR', values: rows.map(({ v }) => v.file.path) },
+    { type: 'VARCHAR', values: rows.map(({ report }) => report.dataset) },
+    { type: 'VARCHAR', values: rows.map(({ v }) => v.hash) },
+    { type: 'BIGINT', values: rows.map(({ v }) => v.file.size) },
+    { type: 'BIGINT', values: rows.map(({ v }) => mtimeMicros(v.file)) },
+    { type: 'VARCHAR', values: rows.map(({ report }) => report.status) },
+    { type: 'BIGINT', values: rows.map(({ report }) => report.rowsRead) },
+    { type: 'BIGINT', values: rows.map(({ report }) => report.rowsLoaded) },
+    { type: 'BIGINT', values: rows.map(({ report }) => report.rowsRejected) },
+    { type: 'VARCHAR', values: rows.map(({ report }) => report.reason ?? null) },
+    { type: 'VARCHAR', values: rows.map(({ report }) => report.duplicateOf ?? null) },
+  ]);
+  // one statement for the whole batch, each column a bound list (bindColumns)
+  await w.run(
+    `INSERT INTO pipeline_files
+     SELECT unnest($1), unnest($2), unnest($3), unnest($4), unnest($5), make_timestamp(unnest($6)), unnest($7),
+            unnest($8), unnest($9), unnest($10), unnest($11), unnest($12), $13, NULL`,
+    [...values, runId],
+    [...types, INTEGER],
+  );
 }
 
 /**

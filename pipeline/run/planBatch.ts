@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { DroppedFile } from '../ingest/scanDropFolders.js';
 import { hashFile } from '../ingest/hashFile.js';
+import { mapWithConcurrency } from '../ingest/mapWithConcurrency.js';
 import type { LedgerEntry } from './ledger.js';
 
 /** content_hash recorded for a file that could not be read (quarantined; retried once readable). */
@@ -28,6 +29,9 @@ export function mtimeMicros(file: DroppedFile): number {
   return Math.round(file.mtimeMs * 1000);
 }
 
+/** Files hashed at once: enough to keep reads in flight on libuv's 4 threads. */
+const HASH_CONCURRENCY = 8;
+
 /**
  * Decides which dropped files are new or changed versions. Same path, size and
  * mtime as the ledger: unchanged, not even hashed (a no-op run does no work
@@ -37,18 +41,28 @@ export async function planBatch(files: DroppedFile[], ledger: Map<string, Ledger
   const plan: BatchPlan = { newVersions: [], touched: [], unchanged: 0 };
   const activeByHash = new Map<string, string>();
   for (const e of ledger.values()) if (e.status === 'loaded') activeByHash.set(e.content_hash, e.path);
-  for (const file of files) {
+  const unchanged = (file: DroppedFile, known: LedgerEntry | undefined) =>
+    known !== undefined && known.size_bytes === file.size && known.mtime_us === mtimeMicros(file) && !becameReadable(known, file);
+  // The files to hash are hashed a few at a time (4,000 small files one after the
+  // other waited on each read in turn); what each one is, is decided below in order.
+  const hashes = await mapWithConcurrency(files, HASH_CONCURRENCY, async (file) =>
+    unchanged(file, ledger.get(file.path))
+      ? undefined
+      : hashFile(file.absPath).then(
+          (hash) => ({ hash }),
+          (error: NodeJS.ErrnoException) => ({ error }),
+        ),
+  );
+  for (const [i, file] of files.entries()) {
     const known = ledger.get(file.path);
-    if (known && known.size_bytes === file.size && known.mtime_us === mtimeMicros(file) && !becameReadable(known, file)) {
+    const hashed = hashes[i];
+    if (hashed === undefined) {
       plan.unchanged++;
       continue;
     }
-    let hash: string;
-    try {
-      hash = await hashFile(file.absPath);
-    } catch (error) {
+    if ('error' in hashed) {
       // One unreadable file must not stop the others: it is quarantined with the reason.
-      const e = error as NodeJS.ErrnoException;
+      const e = hashed.error;
       if (known?.content_hash === UNREADABLE_HASH && known.size_bytes === file.size && known.mtime_us === mtimeMicros(file)) {
         plan.unchanged++;
         continue;
@@ -56,6 +70,7 @@ export async function planBatch(files: DroppedFile[], ledger: Map<string, Ledger
       plan.newVersions.push({ file, hash: UNREADABLE_HASH, previous: known, unreadable: readErrorReason(e) });
       continue;
     }
+    const { hash } = hashed;
     if (known && known.content_hash === hash) {
       plan.touched.push({ fileId: known.file_id, file });
       continue;

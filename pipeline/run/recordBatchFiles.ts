@@ -1,3 +1,4 @@
+import { bindColumns } from '../warehouse/bindColumns.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 
 /**
@@ -6,11 +7,12 @@ import type { Warehouse } from '../warehouse/Warehouse.js';
  */
 export async function recordBatchFiles(w: Warehouse, files: { loaded: number[]; withdrawn: number[] }): Promise<void> {
   await w.run('CREATE OR REPLACE TEMP TABLE batch_files (file_id INTEGER NOT NULL, change VARCHAR NOT NULL)');
-  for (const [change, ids] of [['loaded', files.loaded], ['withdrawn', files.withdrawn]] as const) {
-    // File ids are the ledger's integers: a few hundred per statement, bound.
-    for (let from = 0; from < ids.length; from += 500) {
-      const part = ids.slice(from, from + 500);
-      await w.run(`INSERT INTO batch_files VALUES ${part.map((_, i) => `($${i + 2}::INTEGER, $1)`).join(', ')}`, [change, ...part]);
-    }
-  }
+  const ids = [...files.loaded, ...files.withdrawn];
+  if (ids.length === 0) return;
+  // one statement, the columns bound as lists (bindColumns)
+  const { values, types } = bindColumns([
+    { type: 'INTEGER', values: ids },
+    { type: 'VARCHAR', values: ids.map((_, i) => (i < files.loaded.length ? 'loaded' : 'withdrawn')) },
+  ]);
+  await w.run('INSERT INTO batch_files SELECT unnest($1), unnest($2)', values, types);
 }

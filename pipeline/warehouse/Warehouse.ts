@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from './duckdbApi.js';
+import { DuckDBConnection, DuckDBInstance, type DuckDBType, type DuckDBValue } from './duckdbApi.js';
 import { PipelineError } from '../errors/PipelineError.js';
 import { corruptWarehouseError, isCorruptionMessage } from './corruptWarehouseError.js';
 import { knownCorruption, rememberCorruption } from './corruptionMarker.js';
@@ -182,9 +182,10 @@ export class Warehouse {
     }
   }
 
-  async run(sql: string, values?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<void> {
+  /** `types`: the parameters' types where they must not be inferred (e.g. LIST parameters: bindColumns.ts). */
+  async run(sql: string, values?: DuckDBValue[] | Record<string, DuckDBValue>, types?: DuckDBType[]): Promise<void> {
     const t0 = PROFILE ? performance.now() : 0;
-    await this.guard(() => this.connection.run(sql, values));
+    await this.guard(() => this.connection.run(sql, values, types));
     if (PROFILE) profile(sql, t0);
   }
 
