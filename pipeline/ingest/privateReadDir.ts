@@ -56,6 +56,26 @@ export class PrivateReadDir {
   remove(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+
+  /**
+   * Removes the folder on libuv's threads while the run goes on (a group's
+   * folder holds up to 2,000 links: removed in line, 1.6 s of a 4,000-file
+   * first build). settleReadDirRemovals() waits for every one started.
+   */
+  removeInBackground(): void {
+    const removal = fs.promises.rm(this.dir, { recursive: true, force: true, maxRetries: 2 }).catch(() => {
+      // a folder left behind is cleared as stale by a later run (removeStaleReadDirs)
+    });
+    removals.add(removal);
+    void removal.finally(() => removals.delete(removal));
+  }
+}
+
+const removals = new Set<Promise<void>>();
+
+/** Waits until every removeInBackground() started so far is done. */
+export async function settleReadDirRemovals(): Promise<void> {
+  while (removals.size > 0) await Promise.all([...removals]);
 }
 
 /**

@@ -150,7 +150,7 @@ export async function stageCsvGroup(
     await w.run('DROP VIEW IF EXISTS incoming');
     await w.run('DROP TABLE IF EXISTS reject_errors');
     await w.run('DROP TABLE IF EXISTS reject_scans');
-    readDir.remove();
+    readDir.removeInBackground();
   }
 }
 

@@ -1,6 +1,6 @@
 import { DATASETS, fileFormat, type DatasetName } from '../ingest/datasets.js';
 import { clearCsvScans, prefetchCsvScan } from '../ingest/prefetchCsvScan.js';
-import { removeStaleReadDirs } from '../ingest/privateReadDir.js';
+import { removeStaleReadDirs, settleReadDirRemovals } from '../ingest/privateReadDir.js';
 import { MAX_LINE_BYTES } from '../ingest/readIncoming.js';
 import { readCsvHeader } from '../ingest/readCsvHeader.js';
 import { stageCsvGroup } from '../ingest/stageCsvGroup.js';
@@ -41,6 +41,7 @@ export async function stageNewVersions(
     }
   } finally {
     clearCsvScans();
+    await settleReadDirRemovals();
   }
   return staged;
 }
