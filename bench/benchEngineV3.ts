@@ -131,8 +131,9 @@ async function main(): Promise<number> {
   const failedParts = runs.filter((r) => r.exitCode !== 0);
   const totalMinutes = (Date.now() - started.getTime()) / 60000;
 
-  console.log(`\nEngine v3 targets (issue 18), ${s.orders} orders, ${os.cpus().length} cores, load ${loadAtStart[0]} at start, ` +
-    `${os.loadavg()[0]!.toFixed(2)} now, ${totalMinutes.toFixed(1)} min in all; code ${codeVersion().commit}:`);
+  console.log(`\nEngine v3 targets (issue 18): ${s.orders}-order history unless a row says otherwise; wall time including ` +
+    `process start unless noted; ${os.cpus().length} cores, load ${loadAtStart[0]} at start, ${os.loadavg()[0]!.toFixed(2)} now; ` +
+    `${totalMinutes.toFixed(1)} min in all; code ${codeVersion().commit}:`);
   console.log(formatRows(rows));
   console.log('\nre-run one row (its part(s) only):');
   for (const r of rows) console.log(`  ${r.id.padEnd(13)} ${r.rerun}`);
