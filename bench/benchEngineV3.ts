@@ -137,7 +137,7 @@ async function main(): Promise<number> {
   console.log(formatRows(rows));
   console.log('\nre-run one row (its part(s) only):');
   for (const r of rows) console.log(`  ${r.id.padEnd(13)} ${r.rerun}`);
-  for (const r of rows.filter((x) => x.status === 'not run' || x.status === 'failed')) console.log(`${r.status.toUpperCase()}: ${r.id}: ${r.reason}`);
+  for (const r of rows.filter((x) => x.status === 'not run' || x.status === 'failed')) console.log(`${r.status}: ${r.id}: ${r.reason}`);
   console.log(failedParts.length ? `bench-v3: FAILED (${failedParts.map((r) => `${r.id} exit ${r.exitCode}`).join(', ')})` : 'bench-v3: every part verified (MATCH) and completed');
 
   writeJson(path.join(OUT_DIR, `engine-v3-${s.orders}.json`), {

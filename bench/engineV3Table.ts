@@ -133,7 +133,7 @@ export function planParts(s: V3Settings): Plan {
   for (const id of ROW_IDS) if (!selected.has(id)) notRun[id] = 'not selected (BENCH_V3_ONLY)';
   if (selected.has('huge') && !s.huge) {
     const e = hugeEstimate(s.hugeOrders);
-    notRun.huge = `not run: set BENCH_V3_HUGE=1 (needs ~${e.diskGiB} GB disk, ~${e.minutes} min)`;
+    notRun.huge = `set BENCH_V3_HUGE=1 (needs ~${e.diskGiB} GB disk, ~${e.minutes} min)`;
     selected.delete('huge');
   }
   const parts = new Set<PartId>();
@@ -491,7 +491,7 @@ export function computeRows(s: V3Settings, plan: Plan, outcomes: Partial<Record<
 /** Plain text table, left-aligned. */
 export function formatRows(rows: Row[]): string {
   const header = ['row', 'case', 'measured', 'as the issue states it', 'bar', 'goal', 'met/missed'];
-  const cells = rows.map((r) => [r.id, r.case, r.measured || (r.reason ?? ''), r.stated, r.bar, r.goal, r.status === 'not run' || r.status === 'failed' ? r.status.toUpperCase() : r.status]);
+  const cells = rows.map((r) => [r.id, r.case, r.status === 'not run' ? `not run: ${r.reason}` : r.status === 'failed' ? `failed: ${r.reason}` : r.measured, r.stated, r.bar, r.goal, r.status === 'not run' || r.status === 'failed' ? r.status.toUpperCase() : r.status]);
   const all = [header, ...cells];
   const widths = header.map((_, i) => Math.max(...all.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join(' | ').trimEnd();
