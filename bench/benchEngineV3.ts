@@ -14,7 +14,7 @@
  * Every incremental result is verified by the sub-benchmark (MATCH against a
  * rebuild); a part that exits non-zero (a MISMATCH or an error) fails its rows
  * and makes this command exit 1 after the remaining parts. Writes
- * bench/out/engine-v3-<orders>.json.
+ * bench/out/engine-v3-<orders>.json (engine-v3-<orders>-only-<rows>.json with BENCH_V3_ONLY).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -137,10 +137,16 @@ async function main(): Promise<number> {
   console.log(formatRows(rows));
   console.log('\nre-run one row (its part(s) only):');
   for (const r of rows) console.log(`  ${r.id.padEnd(13)} ${r.rerun}`);
-  for (const r of rows.filter((x) => x.status === 'not run' || x.status === 'failed')) console.log(`${r.status}: ${r.id}: ${r.reason}`);
+  const why = new Map<string, string[]>();
+  for (const r of rows.filter((x) => x.status === 'not run' || x.status === 'failed')) {
+    const key = `${r.status}: ${r.reason}`;
+    why.set(key, [...(why.get(key) ?? []), r.id]);
+  }
+  for (const [reason, ids] of why) console.log(`${ids.join(', ')}: ${reason}`);
   console.log(failedParts.length ? `bench-v3: FAILED (${failedParts.map((r) => `${r.id} exit ${r.exitCode}`).join(', ')})` : 'bench-v3: every part verified (MATCH) and completed');
 
-  writeJson(path.join(OUT_DIR, `engine-v3-${s.orders}.json`), {
+  // A BENCH_V3_ONLY run does not overwrite the whole table's file.
+  writeJson(path.join(OUT_DIR, `engine-v3-${s.orders}${s.only ? `-only-${s.only.join('-')}` : ''}.json`), {
     benchmark: 'engine-v3',
     at: started.toISOString(),
     minutes: totalMinutes,
