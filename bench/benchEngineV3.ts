@@ -36,8 +36,11 @@ function intFromEnv(name: string, fallback: number): number {
 
 /** Knobs the sub-benchmarks read that each part sets itself: the caller's values must not leak into a part. */
 const PER_PART_KEYS = ['BENCH_ORDERS', 'BENCH_DELTAS', 'BENCH_DELTA_ORDERS', 'BENCH_DELTA_KIND', 'BENCH_MEMORY_LIMITS', 'BENCH_ONESHOT_CHECK', 'BENCH_DECAY_RUNS', 'BENCH_DECAY_PERCENT'];
-/** Knobs that apply to every part and are repeated in the re-run commands. */
-const PASS_THROUGH_KEYS = ['BENCH_SEED', 'BENCH_MEMORY_LIMIT', 'BENCH_THREADS', 'BENCH_REPEAT', 'BENCH_PG_PORT', 'BENCH_DATABASE_URL'];
+/**
+ * Knobs that apply to every part and are repeated in the re-run commands. (BENCH_DATABASE_URL reaches
+ * the export part with the rest of the environment but is never printed: it may hold a password.)
+ */
+const PASS_THROUGH_KEYS = ['BENCH_SEED', 'BENCH_MEMORY_LIMIT', 'BENCH_THREADS', 'BENCH_REPEAT', 'BENCH_PG_PORT'];
 
 function readV3Settings(): V3Settings {
   const orders = intFromEnv('BENCH_ORDERS', 10_000_000);
@@ -58,7 +61,7 @@ function readV3Settings(): V3Settings {
     scaleDelta: intFromEnv('BENCH_V3_SCALE_DELTA', onePercent(orders)),
     decayRuns: intFromEnv('BENCH_DECAY_RUNS', 100),
     only: rows,
-    passThrough: Object.fromEntries(PASS_THROUGH_KEYS.filter((k) => process.env[k]?.trim() && k !== 'BENCH_DATABASE_URL').map((k) => [k, process.env[k]!.trim()])),
+    passThrough: Object.fromEntries(PASS_THROUGH_KEYS.filter((k) => process.env[k]?.trim()).map((k) => [k, process.env[k]!.trim()])),
   };
   if (s.bigOrders <= orders) throw new Error(`BENCH_V3_BIG_ORDERS (${s.bigOrders}) must be above BENCH_ORDERS (${orders})`);
   if (s.hugeOrders <= orders || s.hugeOrders === s.bigOrders) throw new Error(`BENCH_V3_HUGE_ORDERS (${s.hugeOrders}) must be above BENCH_ORDERS and differ from BENCH_V3_BIG_ORDERS`);
