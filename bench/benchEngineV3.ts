@@ -69,8 +69,8 @@ function readV3Settings(): V3Settings {
 }
 
 /** The sub-benchmark's command line, as a user would type it (for the JSON and the log). */
-function commandOf(p: PartSpec): string {
-  return `${Object.entries(p.env).map(([k, v]) => `${k}=${v}`).join(' ')} node dist/bench/${p.script}`;
+function commandOf(p: PartSpec, passThrough: Record<string, string>): string {
+  return `${Object.entries({ ...passThrough, ...p.env }).map(([k, v]) => `${k}=${v}`).join(' ')} node dist/bench/${p.script}`;
 }
 
 interface PartRun {
@@ -85,11 +85,11 @@ interface PartRun {
   jsonFile: string;
 }
 
-async function runPart(p: PartSpec, index: number, total: number): Promise<{ run: PartRun; outcome: PartOutcome }> {
+async function runPart(p: PartSpec, index: number, total: number, passThrough: Record<string, string>): Promise<{ run: PartRun; outcome: PartOutcome }> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of PER_PART_KEYS) delete env[k];
   Object.assign(env, p.env);
-  const command = commandOf(p);
+  const command = commandOf(p, passThrough);
   const jsonFile = path.join(OUT_DIR, p.json);
   console.log(`\n=== bench-v3 part ${index}/${total}: ${p.id} (${p.what})\n=== ${command}`);
   const loadBefore = reportLoad();
@@ -126,7 +126,7 @@ async function main(): Promise<number> {
   const runs: PartRun[] = [];
   const outcomes: Partial<Record<PartId, PartOutcome>> = {};
   for (const [i, p] of plan.parts.entries()) {
-    const { run, outcome } = await runPart(p, i + 1, plan.parts.length);
+    const { run, outcome } = await runPart(p, i + 1, plan.parts.length, s.passThrough);
     runs.push(run);
     outcomes[p.id] = outcome;
   }
