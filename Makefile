@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NODE_MODULES := node_modules/.install-stamp
 PIPELINE := node bin/pipeline.js
 
-.PHONY: install build pipeline run test test-unit bench bench-engines bench-incremental bench-decay bench-scale bench-explain bench-export bench-watch bench-small-files status watch report sql check export postgres clean
+.PHONY: install build pipeline run test test-unit bench bench-engines bench-incremental bench-decay bench-scale bench-explain bench-export bench-watch bench-small-files bench-v3 status watch report sql check export postgres clean
 
 $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -96,6 +96,12 @@ bench-watch: build
 # new 200-row file on the many files (issue 18). BENCH_ORDERS=200000 for a quick check.
 bench-small-files: build
 	node dist/bench/benchSmallFiles.js
+
+# Issue 18's whole target table from one run (bench/README.md, "Engine v3 table"): every
+# sub-benchmark in turn, then one table row by row (met/missed). Long at the default 10M orders;
+# BENCH_V3_ONLY=append-1,scale,... re-runs rows, BENCH_V3_HUGE=1 adds the 100M case.
+bench-v3: build
+	node dist/bench/benchEngineV3.js
 
 clean:
 	rm -rf dist warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/*.tmp bench/out
