@@ -36,21 +36,23 @@ describe('watch mode', () => {
 
   it('folds the write-ahead log a run kept into the warehouse once idle, after every batch', async () => {
     const ws = workspace('watch-idle-checkpoint');
-    ws.write('Customers/c.json', '[{"Customer ID": 1}, {"Customer ID": 2}]');
-    ws.write('Orders/o1.csv', `${HEADER}\n1,1,2024-03-01 10:00:00,A,1,10\n`);
-    ws.write('Deliveries/d1.csv', 'Order ID,Distance(m)\n1,100\n2,200\n');
+    // 40 orders of 20 customers, so one more order is an incremental batch (under the full-recompute share)
+    const ids = Array.from({ length: 40 }, (_, i) => i + 1);
+    ws.write('Customers/c.json', JSON.stringify(ids.slice(0, 21).map((c) => ({ 'Customer ID': c }))));
+    ws.write('Orders/o1.csv', `${HEADER}\n${ids.map((i) => `${i},${(i % 20) + 1},2024-03-${String((i % 28) + 1).padStart(2, '0')} 10:00:00,A,1,10`).join('\n')}\n`);
+    ws.write('Deliveries/d1.csv', `Order ID,Distance(m)\n${[...ids, 41].map((i) => `${i},100`).join('\n')}\n`);
     const wal = `${ws.warehousePath}.wal`;
     const walBytes = () => (fs.existsSync(wal) ? fs.statSync(wal).size : 0);
     const watch = startWatch(ws, ['--idle-checkpoint-ms', '300']);
     watches.push(watch);
+    // the first build (a full recompute) checkpoints at its close: nothing kept
     await watch.waitFor(/run #1 /);
-    await watch.waitFor(/idle: checkpoint folded the [\d.]+ MiB write-ahead log into the warehouse/);
     expect(walBytes()).toBe(0);
 
-    // the next batch keeps a small WAL again; idle folds it again
-    ws.write('Orders/o2.csv', `${HEADER}\n2,2,2024-03-02 10:00:00,B,2,20\n`);
-    await watch.waitFor(/run #2 /);
-    await watch.waitFor(/idle: checkpoint folded[\s\S]*idle: checkpoint folded/);
+    // an incremental batch keeps a small WAL; idle folds it
+    ws.write('Orders/o2.csv', `${HEADER}\n41,21,2024-03-02 10:00:00,B,2,20\n`);
+    await watch.waitFor(/run #2 \(incremental\)/);
+    await watch.waitFor(/idle: checkpoint folded the [\d.]+ MiB write-ahead log into the warehouse/);
     expect(walBytes()).toBe(0);
     expect(await watch.stop()).toBe(0);
     expect(diffEcommerce(await readEcommerce(ws.warehousePath), await fromScratch(ws.dataDir, path.join(ws.root, 'scratch')))).toEqual([]);

@@ -133,6 +133,8 @@ async function runOpened(config: PipelineConfig, options: RunOptions, onOpen: ()
     const result = nothingToDo
       ? await recordNothingToDo(w, arrivals, sql).then(() => undefined)
       : await stageAndCommit(w, config, options, { kind, withdraw, forceFull, startedAt }, arrivals, sql);
+    // A run that recomputed everything leaves no WAL for every later open to replay.
+    if (result?.strategy === 'full') w.checkpointAtClose = true;
     const filesArchived =
       options.archive && kind === 'run' ? await archiveLoadedFiles(w, config.dataDir, arrivals.scan.files, warnings) : 0;
     if (kind === 'rebuild') {
