@@ -9,54 +9,71 @@ import { scanCsvLines, type CsvLineScan } from './scanCsvLines.js';
  *
  * At most SCANS_AT_ONCE run; the others wait in the order they were asked for
  * (4,000 small files all at once held 4,000 open streams and their buffers:
- * issue 18, many small files). A scan taken before its turn starts at once.
+ * issue 18, many small files). A scan taken before its turn moves ahead of the
+ * ones nobody has asked for yet, in the order taken.
  */
 const SCANS_AT_ONCE = 8;
 
 interface Entry {
-  start: () => Promise<CsvLineScan>;
-  scan?: Promise<CsvLineScan>;
+  started: boolean;
+  run: () => void;
+  result: Promise<CsvLineScan>;
 }
 
 const pending = new Map<string, Entry>();
-const waiting: string[] = [];
+/** Taken before their turn, first. */
+const urgent: Entry[] = [];
+const waiting: Entry[] = [];
 let running = 0;
 
-function begin(entry: Entry): Promise<CsvLineScan> {
-  running++;
-  entry.scan = entry.start().finally(() => {
-    running--;
-    startWaiting();
-  });
-  entry.scan.catch(() => undefined); // reported to whoever takes it
-  return entry.scan;
-}
-
 function startWaiting(): void {
-  while (running < SCANS_AT_ONCE && waiting.length > 0) {
-    const absPath = waiting.shift()!;
-    const entry = pending.get(absPath);
-    if (entry && !entry.scan) begin(entry);
+  while (running < SCANS_AT_ONCE) {
+    const entry = urgent.shift() ?? waiting.shift();
+    if (!entry) return;
+    if (entry.started) continue;
+    entry.started = true;
+    running++;
+    entry.run();
   }
 }
 
-/** Starts the scan of `absPath` (or queues it) if it is not already under way. */
+function entryFor(absPath: string, maxLineBytes: number): Entry {
+  const entry = { started: false } as Entry;
+  entry.result = new Promise<CsvLineScan>((resolve, reject) => {
+    entry.run = () => {
+      scanCsvLines(absPath, maxLineBytes)
+        .then(resolve, reject)
+        .finally(() => {
+          running--;
+          startWaiting();
+        });
+    };
+  });
+  entry.result.catch(() => undefined); // reported to whoever takes it
+  return entry;
+}
+
+/** Queues the scan of `absPath` (started when a slot is free) if it is not already asked for. */
 export function prefetchCsvScan(absPath: string, maxLineBytes: number): void {
   if (pending.has(absPath)) return;
-  pending.set(absPath, { start: () => scanCsvLines(absPath, maxLineBytes) });
-  waiting.push(absPath);
+  const entry = entryFor(absPath, maxLineBytes);
+  pending.set(absPath, entry);
+  waiting.push(entry);
   startWaiting();
 }
 
-/** The scan of `absPath`: the one started (or queued) ahead of time, else a new one. */
+/** The scan of `absPath`: the one asked for ahead of time (moved ahead if still waiting), else a new one in the queue. */
 export function takeCsvScan(absPath: string, maxLineBytes: number): Promise<CsvLineScan> {
-  const entry = pending.get(absPath);
+  const entry = pending.get(absPath) ?? entryFor(absPath, maxLineBytes);
   pending.delete(absPath);
-  if (!entry) return scanCsvLines(absPath, maxLineBytes);
-  return entry.scan ?? begin(entry);
+  if (!entry.started) {
+    urgent.push(entry);
+    startWaiting();
+  }
+  return entry.result;
 }
 
-/** Forgets scans nobody took (a run that stopped early). */
+/** Forgets scans nobody took (a run that stopped early); taken ones still run (someone awaits them). */
 export function clearCsvScans(): void {
   pending.clear();
   waiting.length = 0;

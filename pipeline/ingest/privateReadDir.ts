@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PipelineError } from '../errors/PipelineError.js';
 import { isProcessAlive } from '../export/isProcessAlive.js';
+import { mapWithConcurrency } from './mapWithConcurrency.js';
 
 /** Characters DuckDB's file readers treat as glob syntax (or its escape). */
 const GLOB_CHARS = /[*?[\]{}\\]/;
@@ -43,9 +44,25 @@ export class PrivateReadDir {
 
   /** A glob-free symlink to `absPath`, keeping the compression suffix DuckDB detects (`.gz`). */
   link(absPath: string, baseName: string): string {
-    const target = this.file(`${baseName}${absPath.toLowerCase().endsWith('.gz') ? '.gz' : ''}`);
+    const target = this.linkName(absPath, baseName);
     fs.symlinkSync(path.resolve(absPath), target);
     return target;
+  }
+
+  /**
+   * link() for many files, made on libuv's threads a few at a time (a group's
+   * 2,000 links one by one on the main thread: ~0.3 s of a 4,003-file build).
+   */
+  async linkAll(files: readonly { absPath: string; baseName: string }[]): Promise<string[]> {
+    return mapWithConcurrency(files, 16, async ({ absPath, baseName }) => {
+      const target = this.linkName(absPath, baseName);
+      await fs.promises.symlink(path.resolve(absPath), target);
+      return target;
+    });
+  }
+
+  private linkName(absPath: string, baseName: string): string {
+    return this.file(`${baseName}${absPath.toLowerCase().endsWith('.gz') ? '.gz' : ''}`);
   }
 
   /** `message` with every path inside this folder replaced by `userPath` (the file the user dropped). */

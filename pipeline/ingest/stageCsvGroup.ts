@@ -74,12 +74,15 @@ export async function stageCsvGroup(
   const rejectsTable = `rejects_group_${groupId}`;
   const fileCol = internal('file');
   try {
+    const toRead: { member: GroupMember; physicalLines: number; baseName: string }[] = [];
     members.forEach((member, i) => {
       const scan = scans[i];
       if (!scan || scan.longLines.length > 0) rest.push(member);
-      // A producer's file name never reaches SQL (DuckDB would read it as a glob): plain-named links.
-      else readable.push({ member, physicalLines: scan.physicalLines, readPath: readDir.link(member.absPath, `input_${i}.csv`) });
+      else toRead.push({ member, physicalLines: scan.physicalLines, baseName: `input_${i}.csv` });
     });
+    // A producer's file name never reaches SQL (DuckDB would read it as a glob): plain-named links.
+    const links = await readDir.linkAll(toRead.map((r) => ({ absPath: r.member.absPath, baseName: r.baseName })));
+    toRead.forEach((r, i) => readable.push({ member: r.member, physicalLines: r.physicalLines, readPath: links[i]! }));
     if (readable.length < 2) return { staged, rest: members };
     const types = columns.map((c) => `${quotedString(c)}: 'VARCHAR'`);
     // The reader's file column takes a name none of the file's columns has; staging sees INTERNAL.file.
