@@ -53,12 +53,18 @@ function aString(v: unknown, more: (s: string) => string | undefined = (s) => (s
   return problem === undefined ? { value: v } : { problem };
 }
 
+/** An optional setting's rule: undefined (not given) stays undefined. */
+const optional =
+  <T>(rule: (v: unknown) => Checked<T>) =>
+  (v: unknown): Checked<T> | undefined =>
+    v === undefined ? undefined : rule(v);
+
 /**
- * The rule of every setting. Hand-written, not a schema library: zod (95 ES
- * modules) took ~0.1 s of every CLI start, a no-op `run` 0.79 -> 0.69 s
- * (issue 18). Messages follow "<flag> / <env>: <value> <message>".
+ * The rule of every setting (undefined: an optional setting not given).
+ * Hand-written, not a schema library: zod (95 ES modules) took ~0.1 s of every
+ * CLI start, a no-op `run` 0.79 -> 0.69 s (issue 18). Messages follow
+ * "<flag> / <env>: <value> <message>".
  */
-/** undefined: an optional setting not given. */
 const RULES: Record<keyof PipelineConfig, (v: unknown) => Checked<unknown> | undefined> = {
   dataDir: (v) => aString(v),
   warehousePath: (v) => aString(v),
@@ -70,18 +76,15 @@ const RULES: Record<keyof PipelineConfig, (v: unknown) => Checked<unknown> | und
           ? 'must be a positive size'
           : undefined,
     ),
-  threads: (v) =>
-    v === undefined
-      ? undefined
-      : aNumber(v, (n) => (!Number.isInteger(n) ? 'must be a whole number' : n < 1 || n > 1024 ? 'must be between 1 and 1024' : undefined)),
-  memoryLimit: (v) =>
-    v === undefined
-      ? undefined
-      : aString(v, (m) => (/^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$/i.test(m) ? undefined : 'must look like "4GB" or "512MiB"')),
+  threads: optional((v) =>
+    aNumber(v, (n) => (!Number.isInteger(n) ? 'must be a whole number' : n < 1 || n > 1024 ? 'must be between 1 and 1024' : undefined)),
+  ),
+  memoryLimit: optional((v) =>
+    aString(v, (m) => (/^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$/i.test(m) ? undefined : 'must look like "4GB" or "512MiB"')),
+  ),
   waitSeconds: (v) => aNumber(v, (n) => (n < 0 ? 'must be 0 or more' : n > 86_400 ? 'must be at most 86400 (a day)' : undefined)),
   engine: (v) => (v === 'duckdb' || v === 'spark' ? { value: v } : { problem: 'must be duckdb or spark' }),
-  sparkRemote: (v) =>
-    v === undefined ? undefined : aString(v, (r) => (/^sc:\/\/[^\s/]+(:\d+)?(\/.*)?$/.test(r) ? undefined : 'must look like sc://host:port')),
+  sparkRemote: optional((v) => aString(v, (r) => (/^sc:\/\/[^\s/]+(:\d+)?(\/.*)?$/.test(r) ? undefined : 'must look like sc://host:port'))),
   lake: (v) => aString(v),
 };
 

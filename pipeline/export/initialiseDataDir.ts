@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { crashPoint } from '../run/crashPoint.js';
 import { maskSecrets } from '../errors/maskSecrets.js';
-import { isProcessAlive } from './isProcessAlive.js';
+import { isProcessAlive, killAndWait, processArgv } from './isProcessAlive.js';
 
 export interface PostgresBinaries {
   initdb: string;
@@ -62,8 +62,6 @@ export function isInitialised(dataDir: string): boolean {
   return fs.existsSync(path.join(dataDir, 'PG_VERSION'));
 }
 
-const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
 /**
  * An initdb interrupted by a kill -9 leaves its folder (initDir: the password
  * file and initdb's pid) and a half-made data directory; initdb itself may
@@ -79,21 +77,11 @@ export function removeInterruptedInit(dataDir: string, initDir: string): boolean
   } catch {
     // killed before initdb was started
   }
-  if (isProcessAlive(pid) && isInitdb(pid)) {
-    process.kill(pid, 'SIGKILL');
-    for (let i = 0; i < 200 && isProcessAlive(pid); i++) pause(25);
-  }
+  if (isProcessAlive(pid) && isInitdb(pid)) killAndWait(pid);
   // initdb's own backend (postgres --boot / --single, PGDATA = this folder) outlives a
   // killed initdb for a moment and keeps writing files into the folder being removed
   // (seen in CI: ENOTEMPTY from rmdir of base/1): stopped first, then removed with retries.
-  for (const backend of bootstrapBackends(dataDir)) {
-    try {
-      process.kill(backend, 'SIGKILL');
-    } catch {
-      // gone already
-    }
-    for (let i = 0; i < 200 && isProcessAlive(backend); i++) pause(25);
-  }
+  for (const backend of bootstrapBackends(dataDir)) killAndWait(backend);
   fs.rmSync(initDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
   fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
   return true;
@@ -109,9 +97,9 @@ function bootstrapBackends(dataDir: string): number[] {
   }
   const found: number[] = [];
   for (const e of entries) {
+    const argv = processArgv(e);
+    if (!argv || path.basename(argv[0] ?? '') !== 'postgres' || !argv.some((a) => a === '--boot' || a === '--single')) continue;
     try {
-      const argv = fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
-      if (path.basename(argv[0] ?? '') !== 'postgres' || !argv.some((a) => a === '--boot' || a === '--single')) continue;
       const env = fs.readFileSync(`/proc/${e}/environ`, 'utf8').split('\0');
       if (env.includes(`PGDATA=${dataDir}`) || argv.includes(dataDir)) found.push(Number(e));
     } catch {
@@ -122,11 +110,8 @@ function bootstrapBackends(dataDir: string): number[] {
 }
 
 function isInitdb(pid: number): boolean {
-  try {
-    return path.basename(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '') === 'initdb';
-  } catch {
-    return !fs.existsSync('/proc');
-  }
+  const argv = processArgv(pid);
+  return argv ? path.basename(argv[0] ?? '') === 'initdb' : !fs.existsSync('/proc');
 }
 
 /**

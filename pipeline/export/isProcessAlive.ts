@@ -17,7 +17,7 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 /** When the process started (clock ticks since boot, /proc/<pid>/stat field 22); undefined without /proc. */
-function startTime(pid: number): string | undefined {
+export function processStartTime(pid: number): string | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
@@ -31,7 +31,7 @@ function startTime(pid: number): string | undefined {
  * another (the start time differs). Just "<pid>" where /proc is missing.
  */
 export function processIdentity(pid = process.pid): string {
-  const started = startTime(pid);
+  const started = processStartTime(pid);
   return started ? `${pid} ${started}` : String(pid);
 }
 
@@ -39,6 +39,27 @@ export function processIdentity(pid = process.pid): string {
 export function identityAlive(identity: string): boolean {
   const [pid, started] = identity.trim().split(/\s+/);
   if (!isProcessAlive(Number(pid))) return false;
-  const now = started ? startTime(Number(pid)) : undefined;
+  const now = started ? processStartTime(Number(pid)) : undefined;
   return now === undefined || now === started;
+}
+
+/** A process's arguments (/proc/<pid>/cmdline; argv[0] first); undefined when they cannot be read (gone, not ours, or no /proc). */
+export function processArgv(pid: number | string): string[] | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return undefined;
+  }
+}
+
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** SIGKILL, then waits (up to 5 s, synchronously) until the process is gone; one already gone is fine. */
+export function killAndWait(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone already
+  }
+  for (let i = 0; i < 200 && isProcessAlive(pid); i++) pause(25);
 }

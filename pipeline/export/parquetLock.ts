@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { PipelineError } from '../errors/PipelineError.js';
-import { isProcessAlive } from './isProcessAlive.js';
+import { isProcessAlive, processStartTime } from './isProcessAlive.js';
 
 /** Who holds the lock: a process on this host (its start time tells a reused pid apart). */
 interface LockOwner {
@@ -14,14 +14,9 @@ interface LockOwner {
   token?: string;
 }
 
-/** The process's start time (field 22 of /proc/<pid>/stat), or null where there is no /proc. */
+/** The process's start time (isProcessAlive.ts), or null where there is no /proc (as the lock file holds it). */
 function processStart(pid: number): string | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
+  return processStartTime(pid) ?? null;
 }
 
 function ownerAlive(owner: LockOwner): boolean {

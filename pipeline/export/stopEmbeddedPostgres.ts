@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { embeddedPaths } from './embeddedPaths.js';
-import { isProcessAlive } from './isProcessAlive.js';
+import { isProcessAlive, processArgv } from './isProcessAlive.js';
 import { withLock } from './serverLock.js';
 
 export interface StopResult {
@@ -23,12 +23,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** True when /proc shows pid is a postgres started on dataDir (guards against a reused pid). */
 function servesDataDir(pid: number, dataDir: string): boolean {
-  try {
-    const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return /postgres/.test(path.basename(args[0] ?? '')) && args.some((a) => path.resolve(a) === dataDir);
-  } catch {
-    return !fs.existsSync('/proc'); // no /proc (not Linux): trust postmaster.pid
-  }
+  const args = processArgv(pid);
+  if (!args) return !fs.existsSync('/proc'); // no /proc (not Linux): trust postmaster.pid
+  return /postgres/.test(path.basename(args[0] ?? '')) && args.some((a) => path.resolve(a) === dataDir);
 }
 
 /**

@@ -20,7 +20,7 @@ function fileReport(v: StagedVersion): FileReport {
   return report;
 }
 
-/** The ledger rows of new file versions, in file-id order, a few hundred per statement (bound parameters). */
+/** The ledger rows of new file versions, in file-id order: one statement, every value bound (bindColumns). */
 async function recordLedgerRows(w: Warehouse, rows: { v: StagedVersion; report: FileReport }[], runId: number): Promise<void> {
   if (rows.length === 0) return;
   const { values, types } = bindColumns([
