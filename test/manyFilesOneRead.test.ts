@@ -110,4 +110,96 @@ describe('many files are one read', () => {
     expect(ecommerce.length).toBeGreaterThan(0);
     expect(diffEcommerce(ecommerce, await oneByOne.query(ECOMMERCE_ORDERED))).toEqual([]);
   });
+
+  /** Runs `ws.run()` with PIPELINE_PROFILE=1 and returns how many files each concatenated read took (its profile lines). */
+  async function runCountingConcatenations(ws: Workspace): Promise<{ report: Awaited<ReturnType<Workspace['run']>>; concatenated: number[] }> {
+    const concatenated: number[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    const before = process.env.PIPELINE_PROFILE;
+    process.env.PIPELINE_PROFILE = '1';
+    process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      const m = /\[profile\] stage +\d+ ms {2}concatenated (\d+) files/.exec(String(chunk));
+      if (m) concatenated.push(Number(m[1]));
+      return m || String(chunk).startsWith('[profile]') ? true : (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof process.stderr.write;
+    try {
+      return { report: await ws.run(), concatenated };
+    } finally {
+      process.stderr.write = write;
+      if (before === undefined) delete process.env.PIPELINE_PROFILE;
+      else process.env.PIPELINE_PROFILE = before;
+    }
+  }
+
+  it('small files read as one concatenated file: same ledger, rejects (file, line), raw rows and ecommerce as one per run', async () => {
+    const together = makeWorkspace('concat-together');
+    const oneByOne = makeWorkspace('concat-one-by-one');
+    spaces.push(together, oneByOne);
+    const files: [string, string | Buffer][] = [
+      ['Customers/c.ndjson', '{"Customer ID": 1}\n{"Customer ID": 2}\n'],
+      ['Orders/a1.csv', `${ORDERS_HEADER}1,1,2024-03-01 10:00:00,S1,1,10.5\n"YR-2,0",2,2024-03-02 10:00:00,"S,2",2,20\n`],
+      // no newline after the last line; a value the staging SQL rejects on line 3
+      ['Orders/a2.csv', `${ORDERS_HEADER}3,1,2024-03-01 10:00:00,S3,1,5\n4,1,2024-03-01 10:00:00,S4,1.5,5`],
+      ['Orders/a3.csv', ORDERS_HEADER],
+      ['Orders/a4.csv.gz', zlib.gzipSync(`${ORDERS_HEADER}5,2,2024-03-03 10:00:00,S5,2,7\n3,2,2024-03-04 10:00:00,S3b,4,8\n6,1,2024-03-04 10:00:00,S6,x,8\n`)],
+      // CRLF: left out of the concatenated read (a record could end at a CR), staged the other ways
+      ['Orders/a5.csv', `${ORDERS_HEADER.replace('\n', '\r\n')}7,1,2024-03-01 10:00:00,S7,1,5\r\n8,1,2024-03-01 10:00:00,S8,0.5,5\r\n`],
+      // a header only (no newline at all)
+      ['Orders/a6.csv', ORDERS_HEADER.trimEnd()],
+      ['Orders/a7.csv', `\uFEFF${ORDERS_HEADER}9,2,2024-03-05 10:00:00,S9,1,9\n`],
+      ['Deliveries/d1.csv', `${DELIVERIES_HEADER}1,100\n"YR-2,0",200\n3,abc\n`],
+      ['Deliveries/d2.csv.gz', zlib.gzipSync(`${DELIVERIES_HEADER}5,500\n9,900\n`)],
+    ];
+    files.forEach(([rel, content], i) => together.write(rel, content, i + 1));
+    const { report, concatenated } = await runCountingConcatenations(together);
+    for (const [i, [rel, content]] of files.entries()) {
+      oneByOne.write(rel, content, i + 1);
+      await oneByOne.run();
+    }
+    // the orders' small files (all but the CRLF one, read otherwise) and the deliveries were each one read
+    expect(concatenated).toEqual([7, 2]);
+    for (const f of report.files) expect(f.rowsRead, f.path).toBe(f.rowsLoaded + f.rowsRejected);
+    expect(report.files.every((f) => f.status === 'loaded')).toBe(true);
+    expect(await together.query(LEDGER)).toEqual(await oneByOne.query(LEDGER));
+    const rejects = await together.query(REJECTS);
+    expect(rejects).toEqual(await oneByOne.query(REJECTS));
+    expect(rejects.map((r) => [r.path, r.line, r.column_name])).toEqual([
+      ['Orders/a2.csv', 3, 'Quantity'],
+      ['Orders/a4.csv.gz', 4, 'Quantity'],
+      ['Orders/a5.csv', 3, 'Quantity'],
+      ['Deliveries/d1.csv', 4, 'Distance_m'],
+    ]);
+    expect(await together.query(RAW)).toEqual(await oneByOne.query(RAW));
+    expect(await together.query(RAW_DELIVERIES)).toEqual(await oneByOne.query(RAW_DELIVERIES));
+    expect(diffEcommerce(await together.query(ECOMMERCE_ORDERED), await oneByOne.query(ECOMMERCE_ORDERED))).toEqual([]);
+  });
+
+  it('a concatenated read that is not one row per line (a quote left open across files, a blank line) is not used', async () => {
+    for (const [name, broken] of [
+      // the open quote would swallow the next file's lines
+      ['open-quote', `${ORDERS_HEADER}3,1,2024-03-01 10:00:00,"S3,1,5`],
+      ['blank-line', `${ORDERS_HEADER}3,1,2024-03-01 10:00:00,S3,1,5\n\n4,1,2024-03-01 10:00:00,S4,1,5\n`],
+    ] as const) {
+      const together = makeWorkspace(`concat-${name}-together`);
+      const oneByOne = makeWorkspace(`concat-${name}-one-by-one`);
+      spaces.push(together, oneByOne);
+      const files: [string, string][] = [
+        ['Customers/c.ndjson', '{"Customer ID": 1}\n'],
+        ['Orders/b1.csv', `${ORDERS_HEADER}1,1,2024-03-01 10:00:00,S1,1,10.5\n`],
+        ['Orders/b2.csv', broken],
+        ['Orders/b3.csv', `${ORDERS_HEADER}5,1,2024-03-02 10:00:00,"S5",2,20\n6,1,2024-03-02 10:00:00,S6,2,20\n`],
+      ];
+      files.forEach(([rel, content], i) => together.write(rel, content, i + 1));
+      const { concatenated } = await runCountingConcatenations(together);
+      expect(concatenated, name).toEqual([3]); // tried, found wanting, read file by file instead
+      for (const [i, [rel, content]] of files.entries()) {
+        oneByOne.write(rel, content, i + 1);
+        await oneByOne.run();
+      }
+      expect(await together.query(LEDGER), name).toEqual(await oneByOne.query(LEDGER));
+      expect(await together.query(REJECTS), name).toEqual(await oneByOne.query(REJECTS));
+      expect(await together.query(RAW), name).toEqual(await oneByOne.query(RAW));
+      expect(await together.query(`SELECT Order_ID FROM raw_orders WHERE _file_id = 4 ORDER BY 1`), name).toEqual([{ Order_ID: 5 }, { Order_ID: 6 }]);
+    }
+  });
 });

@@ -1,14 +1,48 @@
 import fs from 'node:fs';
+import { promisify } from 'node:util';
+import type { FileHead } from './hashFile.js';
 import zlib from 'node:zlib';
+
+const gunzipPrefix = promisify(zlib.gunzip);
+const FIRST_READ_BYTES = 64 * 1024;
 
 /**
  * The column names in a CSV file's header line (RFC 4180 quoting), read from
  * the first bytes only; `.gz` files are decompressed on the fly. Cheaper than
- * letting DuckDB sniff a sample of the file just to learn its columns.
+ * letting DuckDB sniff a sample of the file just to learn its columns. The
+ * first 64 KiB are read with one read (a stream per file cost ~0.7 ms: 2.7 s
+ * for 4,003 small files), or taken from `head` (the bytes the hash read
+ * kept); a header longer than those is read on as a stream.
  */
-export async function readCsvHeader(absPath: string): Promise<string[]> {
-  const raw = fs.createReadStream(absPath, { highWaterMark: 64 * 1024 });
-  const stream = absPath.toLowerCase().endsWith('.gz') ? raw.pipe(zlib.createGunzip()) : raw;
+export async function readCsvHeader(absPath: string, head?: FileHead): Promise<string[]> {
+  const gz = absPath.toLowerCase().endsWith('.gz');
+  let first: Buffer;
+  let whole: boolean;
+  if (head) {
+    // the first bytes the hash read kept (planBatch)
+    first = head.bytes;
+    whole = head.whole;
+  } else {
+    const file = await fs.promises.open(absPath, 'r');
+    try {
+      const buffer = Buffer.allocUnsafe(FIRST_READ_BYTES);
+      const { bytesRead } = await file.read(buffer, 0, FIRST_READ_BYTES, 0);
+      first = buffer.subarray(0, bytesRead);
+      whole = bytesRead < FIRST_READ_BYTES;
+    } finally {
+      await file.close();
+    }
+  }
+  // a gzip member's beginning inflates on its own (sync flush: no error for the cut-off rest)
+  const text = (gz ? await gunzipPrefix(first, { finishFlush: zlib.constants.Z_SYNC_FLUSH }) : first).toString('utf8');
+  const end = headerEnd(text);
+  if (end >= 0 || whole) return parseCsvLine(end >= 0 ? text.slice(0, end) : text);
+  return readCsvHeaderStreamed(absPath, gz);
+}
+
+async function readCsvHeaderStreamed(absPath: string, gz: boolean): Promise<string[]> {
+  const raw = fs.createReadStream(absPath, { highWaterMark: FIRST_READ_BYTES });
+  const stream = gz ? raw.pipe(zlib.createGunzip()) : raw;
   let text = '';
   try {
     for await (const chunk of stream) {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { quotedIdentifier, quotedString } from '../warehouse/duckdbApi.js';
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
@@ -8,6 +9,8 @@ import { bindColumns } from '../warehouse/bindColumns.js';
 import { PrivateReadDir } from './privateReadDir.js';
 import { CSV_DIALECT, MAX_LINE_BYTES } from './readIncoming.js';
 import { takeCsvScan } from './prefetchCsvScan.js';
+import { profileMarks } from '../progress/profileMarks.js';
+import { concatenateCsvBodies } from './concatenateCsvBodies.js';
 
 /** One CSV file of a group: same dataset, same header line as the others. */
 export interface GroupMember {
@@ -15,17 +18,20 @@ export interface GroupMember {
   /** Relative path, as recorded in the ledger. */
   path: string;
   absPath: string;
+  /** Bytes on disk. */
+  size: number;
 }
 
 /**
  * Files staged together by one read: `stagedTable` holds every member's staged
- * rows (INTERNAL.file = the member's read path), `filesTable(read_path,
- * file_id, path, first_row)` maps them to their ledger ids and the rowid of
- * their first row, `rejectsTable` holds their rejects in pipeline_rejects'
+ * rows, each member's rows contiguous and in file order; `filesTable(file_id,
+ * path, first_row)` gives the rowid of each member's first row (members with
+ * rows only: a row belongs to the member with the greatest first_row at or
+ * below its rowid), `rejectsTable` holds their rejects in pipeline_rejects'
  * shape (without run_id).
  */
 export interface CsvGroup {
-  id: number;
+  id: string;
   stagedTable: string;
   filesTable: string;
   rejectsTable: string;
@@ -42,16 +48,39 @@ export interface GroupedOutcome {
   group: CsvGroup;
 }
 
+/** Files at most this big (on disk) are concatenated into one read; bigger ones read well as a list. */
+export const CONCATENATE_MAX_BYTES = 1 << 20;
+
+/** A member whose rows are staged: how many, and the rowid of its first. */
+interface StagedMember {
+  member: GroupMember;
+  rows: number;
+  firstRow: bigint;
+}
+
+function groupTables(id: string): Pick<CsvGroup, 'id' | 'stagedTable' | 'filesTable' | 'rejectsTable'> {
+  return { id, stagedTable: `staged_group_${id}`, filesTable: `files_group_${id}`, rejectsTable: `rejects_group_${id}` };
+}
+
 /**
- * Stages CSV files that share a dataset and a header line with ONE read
- * (DuckDB's multi-file CSV reader over the list of files) and one run of the
- * staging SQL, instead of ~20 statements per file (issue 18: 4,000 files of
- * 500 rows cost 25× one file). A member is staged here only when nothing about
- * it needs the per-file path: no long lines, no record the reader rejected,
- * and one physical line per record (so a row's line is its position + 2) —
- * every other member is left out (returned in `rest`) and staged alone, with
- * the per-file path's exact line numbers, reader rejects and quarantine rules.
- * When the group read itself fails, every member is left to the per-file path.
+ * Stages CSV files that share a dataset and a header line with ONE read and
+ * one run of the staging SQL, instead of ~20 statements per file (issue 18:
+ * 4,000 files of 500 rows cost 25× one file). A member is staged here only
+ * when nothing about it needs the per-file path: no long lines, no record the
+ * reader rejected, and one physical line per record (so a row's line is its
+ * position + 2) — every other member is left out (returned in `rest`) and
+ * staged alone, with the per-file path's exact line numbers, reader rejects
+ * and quarantine rules.
+ *
+ * Two reads, the faster first:
+ * - small files without a quote character or a carriage return (the scan says
+ *   so: each line after the header is one record) are concatenated into one
+ *   file (concatenateCsvBodies) and read as one file, in parallel; the read
+ *   must return exactly one row per line, with no reader reject, or none of
+ *   them is taken from it (they go to the second read);
+ * - the others are read as a list of files by DuckDB's multi-file reader
+ *   (~1.5 ms per file), checked file by file.
+ * When a read itself fails, its members are left to the next way.
  */
 export async function stageCsvGroup(
   w: Warehouse,
@@ -64,90 +93,42 @@ export async function stageCsvGroup(
   const staged = new Map<number, GroupedOutcome>();
   const plan = planColumns(spec, { columns });
   if (plan.problem) return { staged, rest: members };
-  // Scans were started by stageNewVersions; a file with long lines is read alone (copied without them).
-  const scans = await Promise.all(members.map((m) => takeCsvScan(m.absPath, MAX_LINE_BYTES).catch(() => undefined)));
-  const readable: { member: GroupMember; physicalLines: number; readPath: string }[] = [];
+  // Small files go to the concatenated read without a line scan (it counts their lines itself);
+  // the others' scans were started by stageNewVersions. A file with long lines is read alone.
+  const small = members.filter((m) => m.size <= CONCATENATE_MAX_BYTES);
   const rest: GroupMember[] = [];
-  const readDir = PrivateReadDir.create();
-  const stagedTable = `staged_group_${groupId}`;
-  const filesTable = `files_group_${groupId}`;
-  const rejectsTable = `rejects_group_${groupId}`;
-  const fileCol = internal('file');
-  try {
-    const toRead: { member: GroupMember; physicalLines: number; baseName: string }[] = [];
-    members.forEach((member, i) => {
+  const listed: { member: GroupMember; physicalLines: number }[] = [];
+  const toList = async (files: GroupMember[]) => {
+    const scans = await Promise.all(files.map((m) => takeCsvScan(m.absPath, MAX_LINE_BYTES).catch(() => undefined)));
+    files.forEach((member, i) => {
       const scan = scans[i];
       if (!scan || scan.longLines.length > 0) rest.push(member);
-      else toRead.push({ member, physicalLines: scan.physicalLines, baseName: `input_${i}.csv` });
+      else listed.push({ member, physicalLines: scan.physicalLines });
     });
-    // A producer's file name never reaches SQL (DuckDB would read it as a glob): plain-named links.
-    const links = await readDir.linkAll(toRead.map((r) => ({ absPath: r.member.absPath, baseName: r.baseName })));
-    toRead.forEach((r, i) => readable.push({ member: r.member, physicalLines: r.physicalLines, readPath: links[i]! }));
-    if (readable.length < 2) return { staged, rest: members };
+  };
+  await toList(members.filter((m) => m.size > CONCATENATE_MAX_BYTES));
+  const readDir = PrivateReadDir.create();
+  const take = async (tables: ReturnType<typeof groupTables>, done: StagedMember[]) => {
+    const group = await finishGroup(w, spec, tables, done);
+    for (const d of done) {
+      const rejected = group.rejectedByFile.get(d.member.fileId) ?? 0;
+      staged.set(d.member.fileId, { status: 'grouped', rowsRead: d.rows, rowsLoaded: d.rows - rejected, rowsRejected: rejected, group: group.group });
+    }
+  };
+  try {
     const types = columns.map((c) => `${quotedString(c)}: 'VARCHAR'`);
-    // The reader's file column takes a name none of the file's columns has; staging sees INTERNAL.file.
-    const readerFile = freeColumnName(INTERNAL.file, columns);
-    await w.run('DROP TABLE IF EXISTS reject_errors');
-    await w.run('DROP TABLE IF EXISTS reject_scans');
-    await w.run(`DROP TABLE IF EXISTS ${stagedTable}`);
-    try {
-      await w.run(`
-        CREATE OR REPLACE TEMP VIEW incoming AS SELECT ${plan.select.join(', ')}, ${quotedIdentifier(readerFile)} AS ${fileCol}
-        FROM read_csv([${readable.map((r) => quotedString(r.readPath)).join(', ')}], ${CSV_DIALECT}, auto_detect = false,
-                      columns = {${types.join(', ')}}, null_padding = false, store_rejects = true,
-                      filename = ${quotedString(readerFile)})`);
-      await w.run(`CREATE TEMP TABLE ${stagedTable} AS ${sql.render(spec.stagingSql)}`);
-    } catch {
-      await w.run(`DROP TABLE IF EXISTS ${stagedTable}`);
-      return { staged, rest: members };
-    }
-    // Per file: its rows (contiguous rowids, in file order), value rejects, and reader rejects.
-    const facts = await w.all<{ f: string; n: bigint; lo: bigint; hi: bigint; rej: bigint }>(`
-      SELECT ${fileCol} AS f, count(*) AS n, min(rowid) AS lo, max(rowid) AS hi,
-             count(*) FILTER (WHERE ${internal('rejectReason')} IS NOT NULL) AS rej
-      FROM ${stagedTable} GROUP BY 1`);
-    const readerRejects = await w.all<{ f: string }>(`
-      SELECT DISTINCT s.file_path AS f FROM reject_errors e JOIN reject_scans s ON s.scan_id = e.scan_id AND s.file_id = e.file_id`);
-    const byPath = new Map(facts.map((f) => [f.f, f]));
-    const withReaderRejects = new Set(readerRejects.map((r) => r.f));
-    const ok: { member: GroupMember; readPath: string; rows: number; rejected: number; firstRow: bigint }[] = [];
-    for (const r of readable) {
-      const f = byPath.get(r.readPath);
-      const rows = f ? Number(f.n) : 0;
-      const contiguous = !f || Number(f.hi - f.lo) + 1 === rows;
-      // Every physical line after the header is one record the reader returned: nothing spans lines or vanished.
-      if (withReaderRejects.has(r.readPath) || !contiguous || r.physicalLines !== rows + 1) rest.push(r.member);
-      else ok.push({ member: r.member, readPath: r.readPath, rows, rejected: f ? Number(f.rej) : 0, firstRow: f ? f.lo : 0n });
-    }
-    if (ok.length < readable.length) {
-      const keep = new Set(ok.map((o) => o.readPath));
-      const drop = readable.filter((r) => !keep.has(r.readPath)).map((r) => quotedString(r.readPath));
-      await w.run(`DELETE FROM ${stagedTable} WHERE ${fileCol} IN (${drop.join(', ')})`);
-    }
-    if (ok.length === 0) {
-      await w.run(`DROP TABLE IF EXISTS ${stagedTable}`);
-      return { staged, rest: members };
-    }
-    await w.run(`CREATE OR REPLACE TEMP TABLE ${filesTable} (read_path VARCHAR, file_id INTEGER, path VARCHAR, first_row BIGINT)`);
-    const bound = bindColumns([
-      { type: 'VARCHAR', values: ok.map((o) => o.readPath) },
-      { type: 'INTEGER', values: ok.map((o) => o.member.fileId) },
-      { type: 'VARCHAR', values: ok.map((o) => o.member.path) },
-      { type: 'BIGINT', values: ok.map((o) => o.firstRow) },
-    ]);
-    await w.run(`INSERT INTO ${filesTable} SELECT unnest($1), unnest($2), unnest($3), unnest($4)`, bound.values, bound.types);
-    // Rows the staging SQL rejected, at their physical line (position + 2: header, then one line per record).
-    await w.run(`
-      CREATE OR REPLACE TEMP TABLE ${rejectsTable} AS
-      SELECT m.file_id, m.path, ${quotedString(spec.name)} AS dataset, s.rowid - m.first_row + 2 AS line,
-             s.${internal('rejectColumn')} AS column_name, s.${internal('rejectReason')} AS reason,
-             to_json(s.${internal('rawRecord')})::VARCHAR AS raw_record, s.${quotedIdentifier(spec.key)}::BIGINT AS key
-      FROM ${stagedTable} s JOIN ${filesTable} m ON m.read_path = s.${fileCol}
-      WHERE s.${internal('rejectReason')} IS NOT NULL`);
-    const group: CsvGroup = { id: groupId, stagedTable, filesTable, rejectsTable, loaded: false };
-    for (const o of ok) {
-      staged.set(o.member.fileId, { status: 'grouped', rowsRead: o.rows, rowsLoaded: o.rows - o.rejected, rowsRejected: o.rejected, group });
-    }
+    const concatenated = groupTables(`${groupId}`);
+    const { done, left } = small.length >= 2
+      ? await stageConcatenated(w, spec, sql, plan.select, types, small, concatenated, readDir)
+      : { done: [], left: small };
+    if (done.length > 0) await take(concatenated, done);
+    await toList(left);
+    if (listed.length >= 2) {
+      const tables = groupTables(`${groupId}_list`);
+      const result = await stageFileList(w, spec, sql, plan.select, columns, types, listed, tables, readDir);
+      rest.push(...result.rest);
+      if (result.done.length > 0) await take(tables, result.done);
+    } else rest.push(...listed.map((l) => l.member));
     return { staged, rest };
   } finally {
     await w.run('DROP VIEW IF EXISTS incoming');
@@ -155,6 +136,172 @@ export async function stageCsvGroup(
     await w.run('DROP TABLE IF EXISTS reject_scans');
     readDir.removeInBackground();
   }
+}
+
+/**
+ * The members' lines as one file, read once (concatenateCsvBodies). Returns
+ * the members staged and their rows, and those it left out (to be read as a
+ * list); none is staged unless the read returned exactly one row per line
+ * after the header and rejected none: then line i of the file is row i, and
+ * each member's rows are the next `lines` rows.
+ */
+async function stageConcatenated(
+  w: Warehouse,
+  spec: DatasetSpec,
+  sql: SqlSnapshot,
+  select: string[],
+  types: string[],
+  members: GroupMember[],
+  tables: ReturnType<typeof groupTables>,
+  readDir: PrivateReadDir,
+): Promise<{ done: StagedMember[]; left: GroupMember[] }> {
+  const none = { done: [], left: members };
+  const file = readDir.file(`group_${tables.id}.csv`);
+  try {
+    // no line of a file read whole within the reader's line limit is too long for it
+    const mark = profileMarks('stage');
+    const lines = await concatenateCsvBodies(members.map((m) => m.absPath), file, MAX_LINE_BYTES).catch(() => undefined);
+    mark(`concatenated ${members.length} files`);
+    if (!lines) return none;
+    const left = members.filter((_, i) => lines[i] === null);
+    if (members.length - left.length < 2) return none;
+    await w.run('DROP TABLE IF EXISTS reject_errors');
+    await w.run('DROP TABLE IF EXISTS reject_scans');
+    await w.run(`DROP TABLE IF EXISTS ${tables.stagedTable}`);
+    try {
+      await w.run(`
+        CREATE OR REPLACE TEMP VIEW incoming AS SELECT ${select.join(', ')}
+        FROM read_csv(${quotedString(file)}, ${CSV_DIALECT}, auto_detect = false,
+                      columns = {${types.join(', ')}}, null_padding = false, store_rejects = true)`);
+      await w.run(`CREATE TEMP TABLE ${tables.stagedTable} AS ${sql.render(spec.stagingSql)}`);
+    } catch {
+      await w.run(`DROP TABLE IF EXISTS ${tables.stagedTable}`);
+      return none;
+    }
+    const total = lines.reduce<number>((a, n) => a + (n ?? 0), 0);
+    const [read] = await w.all<{ n: bigint; lo: bigint | null; hi: bigint | null }>(
+      `SELECT count(*) AS n, min(rowid) AS lo, max(rowid) AS hi FROM ${tables.stagedTable}`);
+    const [rejected] = await w.all<{ n: bigint }>('SELECT count(*) AS n FROM reject_errors');
+    const oneRowPerLine = Number(read!.n) === total && (total === 0 || (read!.lo === 0n && read!.hi === BigInt(total - 1)));
+    if (!oneRowPerLine || Number(rejected!.n) > 0) {
+      await w.run(`DROP TABLE IF EXISTS ${tables.stagedTable}`);
+      return none;
+    }
+    const done: StagedMember[] = [];
+    let next = 0n;
+    members.forEach((member, i) => {
+      const rows = lines[i];
+      if (rows === null || rows === undefined) return;
+      done.push({ member, rows, firstRow: next });
+      next += BigInt(rows);
+    });
+    return { done, left };
+  } finally {
+    await fs.promises.rm(file, { force: true }); // staged (or not): the copy is not needed again
+  }
+}
+
+/**
+ * The members read as a list of files (DuckDB's multi-file reader), checked
+ * file by file: a member with a record the reader rejected, rows that are not
+ * contiguous, or not one record per physical line goes back to `rest`.
+ */
+async function stageFileList(
+  w: Warehouse,
+  spec: DatasetSpec,
+  sql: SqlSnapshot,
+  select: string[],
+  columns: string[],
+  types: string[],
+  members: { member: GroupMember; physicalLines: number }[],
+  tables: ReturnType<typeof groupTables>,
+  readDir: PrivateReadDir,
+): Promise<{ done: StagedMember[]; rest: GroupMember[] }> {
+  const none = { done: [], rest: members.map((m) => m.member) };
+  const fileCol = internal('file');
+  // A producer's file name never reaches SQL (DuckDB would read it as a glob): plain-named links.
+  const links = await readDir.linkAll(members.map((r, i) => ({ absPath: r.member.absPath, baseName: `${tables.id}_input_${i}.csv` })));
+  const readable = members.map((r, i) => ({ ...r, readPath: links[i]! }));
+  // The reader's file column takes a name none of the file's columns has; staging sees INTERNAL.file.
+  const readerFile = freeColumnName(INTERNAL.file, columns);
+  await w.run('DROP TABLE IF EXISTS reject_errors');
+  await w.run('DROP TABLE IF EXISTS reject_scans');
+  await w.run(`DROP TABLE IF EXISTS ${tables.stagedTable}`);
+  try {
+    await w.run(`
+      CREATE OR REPLACE TEMP VIEW incoming AS SELECT ${select.join(', ')}, ${quotedIdentifier(readerFile)} AS ${fileCol}
+      FROM read_csv([${readable.map((r) => quotedString(r.readPath)).join(', ')}], ${CSV_DIALECT}, auto_detect = false,
+                    columns = {${types.join(', ')}}, null_padding = false, store_rejects = true,
+                    filename = ${quotedString(readerFile)})`);
+    await w.run(`CREATE TEMP TABLE ${tables.stagedTable} AS ${sql.render(spec.stagingSql)}`);
+  } catch {
+    await w.run(`DROP TABLE IF EXISTS ${tables.stagedTable}`);
+    return none;
+  }
+  // Per file: its rows (contiguous rowids, in file order) and reader rejects.
+  const facts = await w.all<{ f: string; n: bigint; lo: bigint; hi: bigint }>(`
+    SELECT ${fileCol} AS f, count(*) AS n, min(rowid) AS lo, max(rowid) AS hi FROM ${tables.stagedTable} GROUP BY 1`);
+  const readerRejects = await w.all<{ f: string }>(`
+    SELECT DISTINCT s.file_path AS f FROM reject_errors e JOIN reject_scans s ON s.scan_id = e.scan_id AND s.file_id = e.file_id`);
+  const byPath = new Map(facts.map((f) => [f.f, f]));
+  const withReaderRejects = new Set(readerRejects.map((r) => r.f));
+  const done: StagedMember[] = [];
+  const rest: GroupMember[] = [];
+  const dropped: string[] = [];
+  for (const r of readable) {
+    const f = byPath.get(r.readPath);
+    const rows = f ? Number(f.n) : 0;
+    const contiguous = !f || Number(f.hi - f.lo) + 1 === rows;
+    // Every physical line after the header is one record the reader returned: nothing spans lines or vanished.
+    if (withReaderRejects.has(r.readPath) || !contiguous || r.physicalLines !== rows + 1) {
+      rest.push(r.member);
+      dropped.push(quotedString(r.readPath));
+    } else done.push({ member: r.member, rows, firstRow: f ? f.lo : 0n });
+  }
+  if (done.length === 0) {
+    await w.run(`DROP TABLE IF EXISTS ${tables.stagedTable}`);
+    return none;
+  }
+  if (dropped.length > 0) await w.run(`DELETE FROM ${tables.stagedTable} WHERE ${fileCol} IN (${dropped.join(', ')})`);
+  return { done, rest };
+}
+
+/**
+ * The staged group's file table (members with rows: their ledger id, path and
+ * first rowid) and its rejects, at their physical line (position + 2: header,
+ * then one line per record). Returns the group and its rejects per file id.
+ */
+async function finishGroup(
+  w: Warehouse,
+  spec: DatasetSpec,
+  tables: ReturnType<typeof groupTables>,
+  done: StagedMember[],
+): Promise<{ group: CsvGroup; rejectedByFile: Map<number, number> }> {
+  const withRows = done.filter((d) => d.rows > 0);
+  await w.run(`CREATE OR REPLACE TEMP TABLE ${tables.filesTable} (file_id INTEGER, path VARCHAR, first_row BIGINT)`);
+  const bound = bindColumns([
+    { type: 'INTEGER', values: withRows.map((d) => d.member.fileId) },
+    { type: 'VARCHAR', values: withRows.map((d) => d.member.path) },
+    { type: 'BIGINT', values: withRows.map((d) => d.firstRow) },
+  ]);
+  await w.run(`INSERT INTO ${tables.filesTable} SELECT unnest($1), unnest($2), unnest($3)`, bound.values, bound.types);
+  await w.run(`
+    CREATE OR REPLACE TEMP TABLE ${tables.rejectsTable} AS
+    SELECT m.file_id, m.path, ${quotedString(spec.name)} AS dataset, s.rowid - m.first_row + 2 AS line,
+           s.${internal('rejectColumn')} AS column_name, s.${internal('rejectReason')} AS reason,
+           to_json(s.${internal('rawRecord')})::VARCHAR AS raw_record, s.${quotedIdentifier(spec.key)}::BIGINT AS key
+    FROM ${tables.stagedTable} s ${memberOfRow(tables.filesTable)}
+    WHERE s.${internal('rejectReason')} IS NOT NULL`);
+  const counts = await w.all<{ file_id: number; n: bigint }>(`SELECT file_id, count(*) AS n FROM ${tables.rejectsTable} GROUP BY 1`);
+  return {
+    group: { ...tables, loaded: false },
+    rejectedByFile: new Map(counts.map((c) => [Number(c.file_id), Number(c.n)])),
+  };
+}
+
+/** Joins a staged row (s) to its member (m): the one whose first row is the greatest at or below the row's rowid. */
+function memberOfRow(filesTable: string): string {
+  return `ASOF JOIN ${filesTable} m ON s.rowid >= m.first_row`;
 }
 
 /** A group's staged data columns (without the staging outputs and the file column). */
@@ -175,7 +322,7 @@ export async function loadCsvGroup(w: Warehouse, spec: DatasetSpec, group: CsvGr
     INSERT INTO ${spec.rawTable} BY NAME
     SELECT m.file_id AS _file_id, s.rowid - m.first_row AS _row, s.rowid - m.first_row + 2 AS _line,
            ${columns.map((c) => `s.${quotedIdentifier(c)}`).join(', ')}
-    FROM ${group.stagedTable} s JOIN ${group.filesTable} m ON m.read_path = s.${internal('file')}
+    FROM ${group.stagedTable} s ${memberOfRow(group.filesTable)}
     WHERE s.${internal('rejectReason')} IS NULL`);
   await w.run(`INSERT INTO pipeline_rejects BY NAME SELECT *, ${runId} AS run_id FROM ${group.rejectsTable}`);
   await dropCsvGroup(w, group);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { DroppedFile } from '../ingest/scanDropFolders.js';
-import { hashFile } from '../ingest/hashFile.js';
+import { DATASETS, fileFormat } from '../ingest/datasets.js';
+import { hashFile, type FileHead } from '../ingest/hashFile.js';
 import { mapWithConcurrency } from '../ingest/mapWithConcurrency.js';
 import type { LedgerEntry } from './ledger.js';
 
@@ -16,6 +17,8 @@ export interface NewVersion {
   duplicateOf?: string;
   /** Why the file cannot be read (e.g. permission denied): it is quarantined with this reason. */
   unreadable?: string;
+  /** A CSV file's first bytes as hashed (its header line, without reading it again). */
+  head?: FileHead;
 }
 
 export interface BatchPlan {
@@ -28,6 +31,9 @@ export interface BatchPlan {
 export function mtimeMicros(file: DroppedFile): number {
   return Math.round(file.mtimeMs * 1000);
 }
+
+/** A CSV file's first bytes kept from its hash read: its header line, mostly (a longer one is read again). */
+const CSV_HEAD_BYTES = 4096;
 
 /** Files hashed at once: enough to keep reads in flight on libuv's 4 threads. */
 const HASH_CONCURRENCY = 8;
@@ -48,8 +54,8 @@ export async function planBatch(files: DroppedFile[], ledger: Map<string, Ledger
   const hashes = await mapWithConcurrency(files, HASH_CONCURRENCY, async (file) =>
     unchanged(file, ledger.get(file.path))
       ? undefined
-      : hashFile(file.absPath).then(
-          (hash) => ({ hash }),
+      : hashFile(file.absPath, fileFormat(DATASETS[file.dataset], file.absPath) === 'csv' ? CSV_HEAD_BYTES : 0).then(
+          (hashed) => hashed,
           (error: NodeJS.ErrnoException) => ({ error }),
         ),
   );
@@ -70,13 +76,13 @@ export async function planBatch(files: DroppedFile[], ledger: Map<string, Ledger
       plan.newVersions.push({ file, hash: UNREADABLE_HASH, previous: known, unreadable: readErrorReason(e) });
       continue;
     }
-    const { hash } = hashed;
+    const { hash, head } = hashed;
     if (known && known.content_hash === hash) {
       plan.touched.push({ fileId: known.file_id, file });
       continue;
     }
     const duplicateOf = activeByHash.get(hash);
-    plan.newVersions.push({ file, hash, previous: known, duplicateOf });
+    plan.newVersions.push({ file, hash, previous: known, duplicateOf, head });
     activeByHash.set(hash, file.path);
   }
   return plan;

@@ -8,6 +8,7 @@ import type { BatchInput, BatchResult } from './applyBatch.js';
 import { archiveLoadedFiles } from './archiveLoadedFiles.js';
 import { commitBatch } from './commitBatch.js';
 import { crashPoint } from './crashPoint.js';
+import { profileMarks } from '../progress/profileMarks.js';
 import { findArrivals, type Arrivals } from './findArrivals.js';
 import { FIRST_BUILD_UNDONE, undoInterruptedFirstBuild } from './firstBuild.js';
 import { latestLedgerEntries } from './ledger.js';
@@ -123,7 +124,9 @@ async function runOpened(config: PipelineConfig, options: RunOptions, onOpen: ()
     const withdraw = options.retract !== undefined ? [retractWithdrawal(options.retract, config.dataDir, ledger)] : [];
     // A fresh warehouse (first run, or recovery from a corrupt one) also reads <data>/archive/.
     const fresh = kind === 'run' && (await w.count('SELECT count(*) FROM pipeline_runs')) === 0;
+    const mark = profileMarks('run');
     const arrivals = await findArrivals(config.dataDir, ledger, { scan: kind === 'run', fresh, settleMs: options.settleMs ?? 0 });
+    mark(`listed ${arrivals.scan.files.length} files, hashed the new and changed (${arrivals.plan.newVersions.length} new versions)`);
     const warnings = [...sql.warnings, ...arrivals.warnings];
     if (undone) warnings.unshift('an interrupted first build was undone; this run loads its files again');
     if (damage.length > 0 && kind !== 'rebuild') warnings.unshift(inconsistencyWarning(damage));

@@ -3,9 +3,10 @@ import { clearCsvScans, prefetchCsvScan } from '../ingest/prefetchCsvScan.js';
 import { removeStaleReadDirs, settleReadDirRemovals } from '../ingest/privateReadDir.js';
 import { MAX_LINE_BYTES } from '../ingest/readIncoming.js';
 import { readCsvHeader } from '../ingest/readCsvHeader.js';
-import { stageCsvGroup } from '../ingest/stageCsvGroup.js';
+import { CONCATENATE_MAX_BYTES, stageCsvGroup } from '../ingest/stageCsvGroup.js';
 import { stageFile, type StageOutcome } from '../ingest/ingestFile.js';
 import type { ProgressReporter } from '../progress/ProgressReporter.js';
+import { profileMarks } from '../progress/profileMarks.js';
 import { withQueryProgress } from '../progress/withQueryProgress.js';
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
@@ -28,9 +29,12 @@ export async function stageNewVersions(
   removeStaleReadDirs();
   let fileId = await nextId(w, 'pipeline_files', 'file_id');
   const staged: StagedVersion[] = [];
-  // Every CSV file's line scan starts now and runs while DuckDB reads the files before it.
+  // Every CSV file's line scan starts now and runs while DuckDB reads the files before it; a small
+  // file's is asked for when needed (a group concatenates small files without one, see stageCsvGroup).
   for (const v of versions) {
-    if (!v.unreadable && fileFormat(DATASETS[v.file.dataset], v.file.absPath) === 'csv') prefetchCsvScan(v.file.absPath, MAX_LINE_BYTES);
+    if (!v.unreadable && v.file.size > CONCATENATE_MAX_BYTES && fileFormat(DATASETS[v.file.dataset], v.file.absPath) === 'csv') {
+      prefetchCsvScan(v.file.absPath, MAX_LINE_BYTES);
+    }
   }
   const ids = versions.map(() => fileId++);
   try {
@@ -59,6 +63,7 @@ async function stageGroups(
   sql: SqlSnapshot,
   progress?: ProgressReporter,
 ): Promise<Map<number, StagedVersion['outcome']>> {
+  const mark = profileMarks('stage');
   const byHeader = new Map<string, { dataset: DatasetName; columns: string[]; members: { fileId: number; path: string; absPath: string; size: number }[] }>();
   // Header lines, 32 files at a time (a file that cannot be read is left to the per-file path).
   const headers: (string[] | undefined)[] = [];
@@ -67,7 +72,7 @@ async function stageGroups(
       ...(await Promise.all(
         versions.slice(from, from + 32).map((v) =>
           !v.unreadable && fileFormat(DATASETS[v.file.dataset], v.file.absPath) === 'csv'
-            ? readCsvHeader(v.file.absPath).catch(() => undefined)
+            ? readCsvHeader(v.file.absPath, v.head).catch(() => undefined)
             : Promise.resolve(undefined),
         ),
       )),
@@ -81,6 +86,7 @@ async function stageGroups(
     if (!group) byHeader.set(key, (group = { dataset: v.file.dataset, columns, members: [] }));
     group.members.push({ fileId: ids[i]!, path: v.file.path, absPath: v.file.absPath, size: v.file.size });
   });
+  mark(`header lines of ${versions.length} files`);
   const outcomes = new Map<number, StagedVersion['outcome']>();
   let groupId = 0;
   for (const { dataset, columns, members } of byHeader.values()) {
