@@ -1,14 +1,11 @@
 import fs from 'node:fs';
-import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-
-const gunzip = promisify(zlib.gunzip);
 
 const LF = 0x0a;
 const QUOTE = 0x22;
 const CR = 0x0d;
-/** Files read ahead while earlier ones are written (each read whole: callers pass small files). */
-const READ_AHEAD = 8;
+/** Files between two turns of the event loop (the reads and writes are synchronous). */
+const FILES_PER_TURN = 64;
 
 /**
  * Writes `files` (CSV files with the same columns, each starting with its
@@ -25,21 +22,22 @@ const READ_AHEAD = 8;
  * left out: one holding a carriage return (a record could end at it), a quote
  * character in its header line (the header might not be one line), or more
  * than `maxFileBytes` (after gunzip; so no line is longer), or one that cannot
- * be read. Files are
- * read whole, READ_AHEAD at a time; the target is created new (never
+ * be read.
+ *
+ * The callers pass small files (in the page cache: they were just hashed), so
+ * each is read, gunzipped and written synchronously — the promise-based calls
+ * cost ~0.7 ms of CPU per file, 4x the work itself — with a turn of the event
+ * loop every FILES_PER_TURN files. The target is created new (never
  * overwritten), readable by its owner only. A write error is thrown.
  */
 export async function concatenateCsvBodies(files: readonly string[], target: string, maxFileBytes: number): Promise<(number | null)[]> {
-  const out = await fs.promises.open(target, 'wx', 0o600);
-  const pending: Promise<Buffer | undefined>[] = [];
+  const out = fs.openSync(target, 'wx', 0o600);
   try {
     const lines: (number | null)[] = [];
     let first = true;
-    const read = (i: number) => readWhole(files[i]!, maxFileBytes);
-    for (let i = 0; i < Math.min(READ_AHEAD, files.length); i++) pending.push(read(i));
-    for (let i = 0; i < files.length; i++) {
-      const bytes = await pending.shift()!;
-      if (i + READ_AHEAD < files.length) pending.push(read(i + READ_AHEAD));
+    for (const [i, file] of files.entries()) {
+      if (i > 0 && i % FILES_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      const bytes = readWhole(file, maxFileBytes);
       const headerEnd = bytes ? bytes.indexOf(LF) : -1;
       if (!bytes || bytes.indexOf(CR) !== -1 || bytes.subarray(0, headerEnd === -1 ? bytes.length : headerEnd).indexOf(QUOTE) !== -1) {
         lines.push(null);
@@ -49,22 +47,20 @@ export async function concatenateCsvBodies(files: readonly string[], target: str
       const body = headerEnd === -1 ? bytes.subarray(bytes.length) : bytes.subarray(headerEnd + 1);
       if (first) {
         first = false;
-        await writeAll(out, headerEnd === -1 ? bytes : bytes.subarray(0, headerEnd + 1));
-        if (headerEnd === -1) await writeAll(out, Buffer.from([LF]));
+        writeAll(out, headerEnd === -1 ? Buffer.concat([bytes, Buffer.from([LF])]) : bytes.subarray(0, headerEnd + 1));
       }
       let count = 0;
       for (let at = body.indexOf(LF); at !== -1; at = body.indexOf(LF, at + 1)) count++;
-      await writeAll(out, body);
+      writeAll(out, body);
       if (body.length > 0 && body[body.length - 1] !== LF) {
-        await writeAll(out, Buffer.from([LF]));
+        writeAll(out, Buffer.from([LF]));
         count++;
       }
       lines.push(count);
     }
     return lines;
   } finally {
-    await Promise.allSettled(pending); // reads still running when it stopped early
-    await out.close();
+    fs.closeSync(out);
   }
 }
 
@@ -73,16 +69,16 @@ export async function concatenateCsvBodies(files: readonly string[], target: str
  * far more than its size) or when it cannot be read (the per-file path
  * reports why).
  */
-async function readWhole(file: string, maxBytes: number): Promise<Buffer | undefined> {
+function readWhole(file: string, maxBytes: number): Buffer | undefined {
   try {
-    const raw = await fs.promises.readFile(file);
+    const raw = fs.readFileSync(file);
     if (!file.toLowerCase().endsWith('.gz')) return raw.length > maxBytes ? undefined : raw;
-    return await gunzip(raw, { maxOutputLength: maxBytes });
+    return zlib.gunzipSync(raw, { maxOutputLength: maxBytes });
   } catch {
     return undefined;
   }
 }
 
-async function writeAll(out: fs.promises.FileHandle, bytes: Buffer): Promise<void> {
-  for (let done = 0; done < bytes.length; ) done += (await out.write(bytes, done, bytes.length - done)).bytesWritten;
+function writeAll(out: number, bytes: Buffer): void {
+  for (let done = 0; done < bytes.length; ) done += fs.writeSync(out, bytes, done, bytes.length - done);
 }

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import { promisify } from 'node:util';
 import type { FileHead } from './hashFile.js';
 import zlib from 'node:zlib';
 
-const gunzipPrefix = promisify(zlib.gunzip);
 const FIRST_READ_BYTES = 64 * 1024;
+/** What the first bytes of a .gz may inflate to here (64 KiB can hold ~64 MB); more: read on as a stream. */
+const INFLATED_MAX_BYTES = 1 << 20;
 
 /**
  * The column names in a CSV file's header line (RFC 4180 quoting), read from
@@ -33,8 +33,16 @@ export async function readCsvHeader(absPath: string, head?: FileHead): Promise<s
       await file.close();
     }
   }
-  // a gzip member's beginning inflates on its own (sync flush: no error for the cut-off rest)
-  const text = (gz ? await gunzipPrefix(first, { finishFlush: zlib.constants.Z_SYNC_FLUSH }) : first).toString('utf8');
+  // a gzip member's beginning inflates on its own (sync flush: no error for the cut-off rest);
+  // at most 64 KiB in: inflated on this thread (the thread pool's round trip cost more)
+  let inflated: Buffer;
+  try {
+    inflated = gz ? zlib.gunzipSync(first, { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: INFLATED_MAX_BYTES }) : first;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return readCsvHeaderStreamed(absPath, gz); // stops at the header
+    throw error;
+  }
+  const text = inflated.toString('utf8');
   const end = headerEnd(text);
   if (end >= 0 || whole) return parseCsvLine(end >= 0 ? text.slice(0, end) : text);
   return readCsvHeaderStreamed(absPath, gz);

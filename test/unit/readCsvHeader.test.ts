@@ -48,6 +48,12 @@ describe('readCsvHeader', () => {
     expect((await hashFile(file, 4)).hash).toBe((await hashFile(file)).hash);
   });
 
+  it('a gzip file whose first 64 KiB inflate to far more than a header still gives its header', async () => {
+    const file = path.join(dir, 'dense.csv.gz');
+    fs.writeFileSync(file, zlib.gzipSync('a,b\n' + '1,2\n'.repeat(20_000_000))); // 80 MB in ~80 KB
+    expect(await readCsvHeader(file)).toEqual(['a', 'b']);
+  });
+
   it('a broken gzip file is an error, not a header', async () => {
     const file = path.join(dir, 'broken.csv.gz');
     fs.writeFileSync(file, Buffer.from('not gzip at all, just text\n'));
