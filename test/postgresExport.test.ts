@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createEcommerceTableSql } from '../pipeline/export/ecommerceTable.js';
 import { readEcommerce } from './support/compareRuns.js';
 import { CLI, ROOT, cli, diffEcommerce, spawnAsync, makeWorkspace, type Workspace } from './support/fixtures.js';
 import { pgUrl, pgWatermark, readPgEcommerce, uniqueSchema, withPg } from './support/postgres.js';
@@ -92,6 +93,62 @@ describe('Postgres export by watermark', () => {
     const status = JSON.parse(cli(['status', '--json', ...exportArgs(ws, schema)]).stdout);
     expect(status.postgres).toMatchObject({ watermark: 2, duckdbVersion: 3, versionsBehind: 1, rowsBehind: 1, tombstonesBehind: 0 });
     expect(JSON.stringify(status.postgres)).not.toContain('test-secret');
+  });
+
+  it('the table is made with fillfactor 90, so a delta sync updates rows in place (HOT: same page, no new key entry); an existing table without one gets it and keeps working, a fillfactor of its owner stays', async () => {
+    // 300 customers, one order each: ~5 heap pages of result rows, the first ones full but for the fillfactor's room
+    const many = (ws: Workspace) => {
+      const ids = Array.from({ length: 300 }, (_, i) => i + 1);
+      ws.write('Orders/a.csv', `${HEADER}\n${ids.map((i) => `${i},${i},2024-03-01 10:00:00,A,1,${i}.5`).join('\n')}\n`);
+      ws.write('Deliveries/a.csv', `Order ID,Distance(m)\n${ids.map((i) => `${i},${i}`).join('\n')}\n`);
+      ws.write('Customers/a.json', JSON.stringify(ids.map((i) => ({ 'Customer ID': i }))));
+    };
+    const fillfactor = (schema: string) => withPg(async (c) =>
+      (await c.query(`SELECT reloptions FROM pg_class WHERE oid = $1::regclass`, [`"${schema}".ecommerce`])).rows[0].reloptions as string[] | null);
+    const pages = (schema: string) => withPg(async (c) => new Map((await c.query(
+      `SELECT "Customer_ID" AS id, (ctid::text::point)[0]::int AS page FROM "${schema}".ecommerce`,
+    )).rows.map((r) => [r.id as number, r.page as number])));
+
+    // a new table; then an existing empty one made without a fillfactor (as before this change)
+    for (const existing of [false, true]) {
+      const ws = workspace(existing ? 'pg-ff-old' : 'pg-ff');
+      const schema = uniqueSchema(existing ? 'ffold' : 'ff');
+      many(ws);
+      if (existing) {
+        await withPg(async (c) => {
+          await c.query(`CREATE SCHEMA "${schema}"`);
+          await c.query(createEcommerceTableSql(`"${schema}".ecommerce`).replace(/ WITH \(fillfactor = \d+\)$/, ''));
+          expect((await c.query(`SELECT reloptions FROM pg_class WHERE oid = $1::regclass`, [`"${schema}".ecommerce`])).rows[0].reloptions).toBeNull();
+        });
+      }
+      expect(cli(['run', ...exportArgs(ws, schema)], ON).code).toBe(0);
+      expect(await fillfactor(schema)).toEqual(['fillfactor=90']);
+      const before = await pages(schema);
+      // three rows of the first page change (their order's total is corrected)
+      const changed = [...before].filter(([, page]) => page === 0).slice(0, 3).map(([id]) => id);
+      expect(changed).toHaveLength(3);
+      expect(Math.max(...before.values())).toBeGreaterThan(1); // page 0 is not the only one: it was filled
+      ws.write('Orders/b.csv', `${HEADER}\n${changed.map((i) => `${i},${i},2024-03-01 10:00:00,A,1,${i}.75`).join('\n')}\n`);
+      const r = cli(['run', '--json', ...exportArgs(ws, schema)], ON);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).export).toMatchObject({ mode: 'upsert', rowsUpserted: 3, rowsDeleted: 0 });
+      expect(diffEcommerce(await readPgEcommerce(schema), await readEcommerce(ws.warehousePath))).toEqual([]);
+      // updated in place: still on page 0 (with full pages each new version went to another page, plus a key entry)
+      const after = await pages(schema);
+      expect(changed.map((id) => after.get(id))).toEqual([0, 0, 0]);
+    }
+
+    // the owner's own fillfactor is theirs
+    const ws = workspace('pg-ff-own');
+    const schema = uniqueSchema('ffown');
+    many(ws);
+    await withPg(async (c) => {
+      await c.query(`CREATE SCHEMA "${schema}"`);
+      await c.query(createEcommerceTableSql(`"${schema}".ecommerce`).replace(/fillfactor = \d+/, 'fillfactor = 70'));
+    });
+    expect(cli(['run', ...exportArgs(ws, schema)], ON).code).toBe(0);
+    expect(await fillfactor(schema)).toEqual(['fillfactor=70']);
+    expect(diffEcommerce(await readPgEcommerce(schema), await readEcommerce(ws.warehousePath))).toEqual([]);
   });
 
   it('reports an existing incompatible table clearly and leaves it alone', async () => {

@@ -14,7 +14,7 @@ import type { Warehouse } from '../warehouse/Warehouse.js';
 import { pausePoint } from './pausePoint.js';
 import { removeStaleExportFiles } from './removeStaleExportFiles.js';
 import { changesTable, ensureChangesTable, nextSyncId, notifyConsumers, recordDelta, recordSync, resetChanges, syncLogTable, type SyncChange } from './changeLog.js';
-import { createEcommerceTableSql, ECOMMERCE_COLUMNS, KEY_COLUMNS, pgIdent } from './ecommerceTable.js';
+import { createEcommerceTableSql, ECOMMERCE_COLUMNS, ECOMMERCE_FILLFACTOR, KEY_COLUMNS, pgIdent } from './ecommerceTable.js';
 import { grantReaderSelect } from './readerRole.js';
 
 export interface SyncReport {
@@ -167,7 +167,28 @@ export async function ensureTargetTable(client: pg.Client, schema: string, table
         `It was not changed; fix or drop it, or export to another --pg-schema.`,
     );
   }
+  await ensureFillfactor(client, qualified);
   await ensureChangesTable(client, schema, table);
+}
+
+/**
+ * A target made before it was created with ECOMMERCE_FILLFACTOR (or by hand
+ * without one) gets it, once, if this role owns it: Postgres applies it to
+ * pages written from then on (rows a sync moves or adds, a resync's copy), so
+ * the delta syncs' updates turn HOT as the table is rewritten — no rewrite here
+ * (VACUUM FULL would lock the consumers out for as long as it copies the table;
+ * README, "Postgres sync"). A fillfactor someone set is theirs and stays.
+ * ALTER … SET (fillfactor) takes SHARE UPDATE EXCLUSIVE: readers are not waited for.
+ */
+async function ensureFillfactor(client: pg.Client, qualified: string): Promise<void> {
+  const r = await client.query<{ set: boolean; mine: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM unnest(coalesce(c.reloptions, '{}')) o WHERE o LIKE 'fillfactor=%') AS set,
+            pg_has_role(c.relowner, 'USAGE') AS mine
+     FROM pg_class c WHERE c.oid = $1::regclass`,
+    [qualified],
+  );
+  const row = r.rows[0];
+  if (row && !row.set && row.mine) await client.query(`ALTER TABLE ${qualified} SET (fillfactor = ${ECOMMERCE_FILLFACTOR})`);
 }
 
 /**

@@ -61,6 +61,7 @@ describe('the ecommerce columns, declared once', () => {
     const ddl = createEcommerceTableSql('"public"."ecommerce"');
     for (const d of ECOMMERCE_COLUMNS) expect(ddl).toContain(`"${d.name}" ${d.postgresType}${d.notNull ? ' NOT NULL' : ''},`);
     expect(ddl).toContain('PRIMARY KEY ("Customer_ID", "start_timestamp")');
+    expect(ddl).toMatch(/\) WITH \(fillfactor = 90\)$/); // room for HOT updates (ecommerceTable.ts)
     expect(KEY_COLUMNS).toEqual(['Customer_ID', 'start_timestamp']);
   });
 });
