@@ -73,11 +73,11 @@ function groupTables(id: string): Pick<CsvGroup, 'id' | 'stagedTable' | 'filesTa
  * and quarantine rules.
  *
  * Two reads, the faster first:
- * - small files without a quote character or a carriage return (the scan says
- *   so: each line after the header is one record) are concatenated into one
- *   file (concatenateCsvBodies) and read as one file, in parallel; the read
- *   must return exactly one row per line, with no reader reject, or none of
- *   them is taken from it (they go to the second read);
+ * - files up to CONCATENATE_MAX_BYTES are concatenated into one file
+ *   (concatenateCsvBodies; it leaves out a file with a carriage return or a
+ *   quoted header line) and read as one file, in parallel; the read must
+ *   return exactly one row per line, with no reader reject, or none of them is
+ *   taken from it (they go to the second read);
  * - the others are read as a list of files by DuckDB's multi-file reader
  *   (~1.5 ms per file), checked file by file.
  * When a read itself fails, its members are left to the next way.
@@ -139,6 +139,25 @@ export async function stageCsvGroup(
 }
 
 /**
+ * Runs one group read: `incoming` as `reader` (a SELECT over read_csv with
+ * store_rejects, whose reject tables start empty) through the staging SQL into
+ * `stagedTable`. False, with nothing left behind, when the read fails.
+ */
+async function stageRead(w: Warehouse, spec: DatasetSpec, sql: SqlSnapshot, stagedTable: string, reader: string): Promise<boolean> {
+  await w.run('DROP TABLE IF EXISTS reject_errors');
+  await w.run('DROP TABLE IF EXISTS reject_scans');
+  await w.run(`DROP TABLE IF EXISTS ${stagedTable}`);
+  try {
+    await w.run(`CREATE OR REPLACE TEMP VIEW incoming AS ${reader}`);
+    await w.run(`CREATE TEMP TABLE ${stagedTable} AS ${sql.render(spec.stagingSql)}`);
+    return true;
+  } catch {
+    await w.run(`DROP TABLE IF EXISTS ${stagedTable}`);
+    return false;
+  }
+}
+
+/**
  * The members' lines as one file, read once (concatenateCsvBodies). Returns
  * the members staged and their rows, and those it left out (to be read as a
  * list); none is staged unless the read returned exactly one row per line
@@ -165,24 +184,15 @@ async function stageConcatenated(
     if (!lines) return none;
     const left = members.filter((_, i) => lines[i] === null);
     if (members.length - left.length < 2) return none;
-    await w.run('DROP TABLE IF EXISTS reject_errors');
-    await w.run('DROP TABLE IF EXISTS reject_scans');
-    await w.run(`DROP TABLE IF EXISTS ${tables.stagedTable}`);
-    try {
-      await w.run(`
-        CREATE OR REPLACE TEMP VIEW incoming AS SELECT ${select.join(', ')}
+    const read = await stageRead(w, spec, sql, tables.stagedTable, `SELECT ${select.join(', ')}
         FROM read_csv(${quotedString(file)}, ${CSV_DIALECT}, auto_detect = false,
                       columns = {${types.join(', ')}}, null_padding = false, store_rejects = true)`);
-      await w.run(`CREATE TEMP TABLE ${tables.stagedTable} AS ${sql.render(spec.stagingSql)}`);
-    } catch {
-      await w.run(`DROP TABLE IF EXISTS ${tables.stagedTable}`);
-      return none;
-    }
+    if (!read) return none;
     const total = lines.reduce<number>((a, n) => a + (n ?? 0), 0);
-    const [read] = await w.all<{ n: bigint; lo: bigint | null; hi: bigint | null }>(
+    const [rows] = await w.all<{ n: bigint; lo: bigint | null; hi: bigint | null }>(
       `SELECT count(*) AS n, min(rowid) AS lo, max(rowid) AS hi FROM ${tables.stagedTable}`);
     const [rejected] = await w.all<{ n: bigint }>('SELECT count(*) AS n FROM reject_errors');
-    const oneRowPerLine = Number(read!.n) === total && (total === 0 || (read!.lo === 0n && read!.hi === BigInt(total - 1)));
+    const oneRowPerLine = Number(rows!.n) === total && (total === 0 || (rows!.lo === 0n && rows!.hi === BigInt(total - 1)));
     if (!oneRowPerLine || Number(rejected!.n) > 0) {
       await w.run(`DROP TABLE IF EXISTS ${tables.stagedTable}`);
       return none;
@@ -224,20 +234,11 @@ async function stageFileList(
   const readable = members.map((r, i) => ({ ...r, readPath: links[i]! }));
   // The reader's file column takes a name none of the file's columns has; staging sees INTERNAL.file.
   const readerFile = freeColumnName(INTERNAL.file, columns);
-  await w.run('DROP TABLE IF EXISTS reject_errors');
-  await w.run('DROP TABLE IF EXISTS reject_scans');
-  await w.run(`DROP TABLE IF EXISTS ${tables.stagedTable}`);
-  try {
-    await w.run(`
-      CREATE OR REPLACE TEMP VIEW incoming AS SELECT ${select.join(', ')}, ${quotedIdentifier(readerFile)} AS ${fileCol}
+  const read = await stageRead(w, spec, sql, tables.stagedTable, `SELECT ${select.join(', ')}, ${quotedIdentifier(readerFile)} AS ${fileCol}
       FROM read_csv([${readable.map((r) => quotedString(r.readPath)).join(', ')}], ${CSV_DIALECT}, auto_detect = false,
                     columns = {${types.join(', ')}}, null_padding = false, store_rejects = true,
                     filename = ${quotedString(readerFile)})`);
-    await w.run(`CREATE TEMP TABLE ${tables.stagedTable} AS ${sql.render(spec.stagingSql)}`);
-  } catch {
-    await w.run(`DROP TABLE IF EXISTS ${tables.stagedTable}`);
-    return none;
-  }
+  if (!read) return none;
   // Per file: its rows (contiguous rowids, in file order) and reader rejects.
   const facts = await w.all<{ f: string; n: bigint; lo: bigint; hi: bigint }>(`
     SELECT ${fileCol} AS f, count(*) AS n, min(rowid) AS lo, max(rowid) AS hi FROM ${tables.stagedTable} GROUP BY 1`);

@@ -54,8 +54,7 @@ export async function planBatch(files: DroppedFile[], ledger: Map<string, Ledger
   const hashes = await mapWithConcurrency(files, HASH_CONCURRENCY, async (file) =>
     unchanged(file, ledger.get(file.path))
       ? undefined
-      : hashFile(file.absPath, fileFormat(DATASETS[file.dataset], file.absPath) === 'csv' ? CSV_HEAD_BYTES : 0).then(
-          (hashed) => hashed,
+      : hashFile(file.absPath, fileFormat(DATASETS[file.dataset], file.absPath) === 'csv' ? CSV_HEAD_BYTES : 0).catch(
           (error: NodeJS.ErrnoException) => ({ error }),
         ),
   );
