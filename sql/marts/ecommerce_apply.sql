@@ -14,8 +14,12 @@ SELECT Customer_ID, start_timestamp FROM gone_groups;
 DELETE FROM ecommerce_state s USING replaced_groups k
 WHERE s.Customer_ID = k.Customer_ID AND s.start_timestamp = k.start_timestamp;
 
+-- In window order, as the first build wrote them (ecommerce_first_build.sql,
+-- "Layout"): a daily drop's new groups, all in the newest windows, extend the
+-- sorted table; a late or corrected group lands at its end.
 INSERT INTO ecommerce_state BY NAME
-SELECT *, getvariable('run_id') AS _version FROM changed_groups;
+SELECT *, getvariable('run_id') AS _version FROM changed_groups
+ORDER BY start_timestamp, Customer_ID;
 
 DELETE FROM ecommerce_tombstones t USING replaced_groups k
 WHERE t.Customer_ID = k.Customer_ID AND t.start_timestamp = k.start_timestamp;

@@ -5,8 +5,14 @@
 -- Reads:  metrics_in_scope (step marts/ecommerce_metrics), ecommerce_tombstones.
 -- Writes: ecommerce_state, ecommerce_tombstones (a group that comes back loses its tombstone).
 -- Variables: run_id  BIGINT  this run's id, the version stamped on every group.
+-- Layout: the rows go in sorted by window, then customer. A later run reads the
+-- result for the groups it touches (diff, upsert); a daily drop touches the
+-- newest windows, and with the rows of a window together the scan's zone maps
+-- (min/max per row group) skip every other window (10M orders, a 1 % append:
+-- that read 384 -> 37 ms). ecommerce_apply.sql appends in the same order.
 INSERT INTO ecommerce_state BY NAME
-SELECT *, getvariable('run_id') AS _version FROM metrics_in_scope;
+SELECT *, getvariable('run_id') AS _version FROM metrics_in_scope
+ORDER BY start_timestamp, Customer_ID;
 
 -- ecommerce_state was empty: every row in it now is one of this run's groups.
 -- (EXISTS, not USING: the semi join is driven by the tombstones, usually none,

@@ -23,4 +23,8 @@ latest AS (
     FROM in_scope
     QUALIFY row_number() OVER (PARTITION BY Order_ID ORDER BY _file_id DESC, _row DESC) = 1
 )
-SELECT * FROM latest;
+-- Layout: in Order_ID order (see cur_orders.sql): the metrics step joins the
+-- affected orders to their deliveries by Order_ID, and the scan skips the row
+-- groups outside the affected orders' Order_ID range.
+SELECT * FROM latest
+ORDER BY Order_ID;

@@ -25,4 +25,11 @@ latest AS (
     FROM in_scope
     QUALIFY row_number() OVER (PARTITION BY Order_ID ORDER BY _file_id DESC, _row DESC) = 1
 )
-SELECT * FROM latest;
+-- Layout: in time order (the window function leaves its partitions in hash
+-- order). The metrics step reads the orders of the affected windows through an
+-- Order_Time range, and this step and "affected groups" look keys up by
+-- Order_ID, which grows with time: with the rows sorted, zone maps (min/max per
+-- row group) skip the rest of the history. A batch's rows are appended sorted;
+-- a daily drop's orders are the newest, so the table stays in order.
+SELECT * FROM latest
+ORDER BY Order_Time, Order_ID;
