@@ -1,4 +1,5 @@
 import { PipelineError } from '../errors/PipelineError.js';
+import { bindColumns } from './bindColumns.js';
 import { RECOMPUTE_KINDS, type SqlFile, type SqlSnapshot } from './sqlFiles.js';
 import type { Warehouse } from './Warehouse.js';
 
@@ -82,7 +83,13 @@ export async function migrateWarehouse(w: Warehouse, sql: SqlSnapshot): Promise<
 /** Records the checksums of the non-migration SQL files as applied (inside the run's transaction). */
 export async function recordSqlFiles(w: Warehouse, files: SqlFile[]): Promise<void> {
   await w.run(`DELETE FROM pipeline_sql_files WHERE kind <> 'migrations'`);
-  for (const f of files.filter((x) => x.kind !== 'migrations')) {
-    await w.run(`INSERT INTO pipeline_sql_files VALUES ($1, $2, $3, now()::TIMESTAMP)`, [f.name, f.kind, f.checksum]);
-  }
+  const recorded = files.filter((x) => x.kind !== 'migrations');
+  if (recorded.length === 0) return;
+  // one statement for the ~28 files (one INSERT each cost ~60 ms of every run: issue 18)
+  const { values, types } = bindColumns([
+    { type: 'VARCHAR', values: recorded.map((f) => f.name) },
+    { type: 'VARCHAR', values: recorded.map((f) => f.kind) },
+    { type: 'VARCHAR', values: recorded.map((f) => f.checksum) },
+  ]);
+  await w.run(`INSERT INTO pipeline_sql_files SELECT unnest($1), unnest($2), unnest($3), now()::TIMESTAMP`, values, types);
 }
