@@ -9,9 +9,20 @@
 --         materialises it once (new_metrics), so the result is written once.
 -- Variables: window_size     INTERVAL  the window size, e.g. INTERVAL '10 days'.
 --            full_recompute  BOOLEAN   true: every group; false: the groups in affected_groups.
+--            affected_from, affected_to  TIMESTAMP  set here, below: the span of the affected windows.
 -- Windows: macro window_start (sql/migrations/V002__lineage.sql), tumbling and
 -- aligned to 1970-01-01 00:00:00, [start, start + size); an order exactly on a
 -- boundary belongs to the later window.
+-- The span of the affected windows, [first start, last start + size), as two
+-- constants: a filter comparing a column with a constant is pushed into the scan
+-- and skips row groups by their min/max (zone maps). The same bounds written as
+-- scalar subqueries in the filter became a nested-loop join over every current
+-- order: on 10M orders, a 0.1 % drop spread over the year, this step's read of the
+-- affected orders 3.4-3.8 s -> 0.66-0.83 s (a cold process, bench/README.md).
+-- No affected group: both NULL, and no order is in scope.
+SET VARIABLE affected_from = (SELECT min(start_timestamp) FROM affected_groups);
+SET VARIABLE affected_to = (SELECT max(start_timestamp) FROM affected_groups) + getvariable('window_size');
+
 CREATE OR REPLACE TEMP VIEW metrics_in_scope AS
 WITH affected_orders AS (
     -- first the affected customers' orders (a cheap semi-join on the integer
@@ -31,8 +42,8 @@ WITH affected_orders AS (
         FROM cur_orders
         WHERE NOT getvariable('full_recompute')
           AND Customer_ID IN (SELECT DISTINCT Customer_ID FROM affected_groups)
-          AND Order_Time >= (SELECT min(start_timestamp) FROM affected_groups)
-          AND Order_Time < (SELECT max(start_timestamp) FROM affected_groups) + getvariable('window_size')
+          AND Order_Time >= getvariable('affected_from')
+          AND Order_Time < getvariable('affected_to')
     ) o
     SEMI JOIN affected_groups g ON g.Customer_ID = o.Customer_ID AND g.start_timestamp = o._start
 ),

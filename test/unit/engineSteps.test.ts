@@ -43,8 +43,13 @@ describe('the step files on both engines', () => {
     // the forms Spark lacks went through their shims
     const shims = steps.flatMap(({ step }) => renderer.step(step).map((s) => s.shim)).filter(Boolean);
     expect(new Set(shims)).toEqual(
-      new Set(['temp_table_as', 'temp_table_columns', 'temp_view', 'delete_in_subquery', 'delete_not_in_subquery', 'delete_using', 'delete_exists']),
+      new Set(['temp_table_as', 'temp_table_columns', 'temp_view', 'delete_in_subquery', 'delete_not_in_subquery', 'delete_using', 'delete_exists', 'set_variable']),
     );
+    // the metrics step sets the affected span itself: SET VARIABLE is Spark's SET VAR (the variables read qualified)
+    expect(renderer.step('marts/ecommerce_metrics.sql').slice(0, 2).map((s) => s.text)).toEqual([
+      'SET VAR affected_from = (SELECT min(start_timestamp) FROM affected_groups)',
+      'SET VAR affected_to = (SELECT max(start_timestamp) FROM affected_groups) + system.session.window_size',
+    ]);
     expect(renderer.step('marts/ecommerce_apply.sql')[1]!.text).toMatch(/^MERGE INTO ecommerce_state s USING replaced_groups k\s+ON s\.Customer_ID = k\.Customer_ID AND s\.start_timestamp = k\.start_timestamp\s+WHEN MATCHED THEN DELETE$/);
   });
 

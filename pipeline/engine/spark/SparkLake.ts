@@ -7,6 +7,7 @@ import { splitStatements } from '../../shell/splitStatements.js';
 import { SparkConnectClient, type SparkValue } from '../../spark/SparkConnectClient.js';
 import { SqlSnapshot } from '../../warehouse/sqlFiles.js';
 import { escapeGlob, sparkIdentifier, sparkString } from './sparkQuote.js';
+import { SPARK_RUN_VARIABLES } from './sparkRunVariables.js';
 
 /** The lake's Delta tables (one per warehouse table), in sql/engines/spark/lake.sql order. */
 export const LAKE_TABLES = [
@@ -116,11 +117,7 @@ export class SparkLake {
     for (const file of ['functions.sql', 'values.sql']) {
       for (const stmt of sparkEngineStatements(sql, file)) await this.run(stmt);
     }
-    for (const [name, type] of [
-      ['window_size', 'INTERVAL DAY TO SECOND'], ['run_id', 'BIGINT'], ['full_recompute', 'BOOLEAN'], ['rows_since_file_id', 'INT'],
-    ] as const) {
-      await this.run(`DECLARE OR REPLACE VARIABLE ${name} ${type}`);
-    }
+    for (const v of SPARK_RUN_VARIABLES) await this.run(`DECLARE OR REPLACE VARIABLE ${v.name} ${v.sparkType}`);
   }
 
   /** The lake tables that exist on storage. */

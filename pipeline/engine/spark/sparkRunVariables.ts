@@ -11,6 +11,9 @@ export const SPARK_RUN_VARIABLES = [
   { name: 'run_id', sparkType: 'BIGINT' },
   { name: 'full_recompute', sparkType: 'BOOLEAN' },
   { name: 'rows_since_file_id', sparkType: 'INT' },
+  // set by sql/marts/ecommerce_metrics.sql itself (SET VARIABLE -> SET VAR: sql/engines/spark/statements.sql)
+  { name: 'affected_from', sparkType: 'TIMESTAMP' },
+  { name: 'affected_to', sparkType: 'TIMESTAMP' },
 ] as const;
 
 export type SparkRunVariable = (typeof SPARK_RUN_VARIABLES)[number]['name'];

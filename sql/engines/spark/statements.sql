@@ -73,3 +73,10 @@ DELETE FROM {table} {alias} WHERE EXISTS (SELECT 1 FROM {source} {source_alias} 
 MERGE INTO {table} {alias} USING {source} {source_alias}
 ON {condition...}
 WHEN MATCHED THEN DELETE
+
+-- Spark spells a session variable's assignment SET VAR (the variable is declared
+-- at session start: pipeline/engine/spark/sparkRunVariables.ts).
+-- shim: set_variable
+SET VARIABLE {name} = {value...}
+-- becomes:
+SET VAR {name} = {value...}
