@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { generateDataset } from '../pipeline/generate/generateDataset.js';
 import type { RunReport } from '../pipeline/run/runReport.js';
@@ -132,7 +132,7 @@ export interface ChildResult {
   [extra: string]: unknown;
 }
 
-/** What bench/childPipeline.ts prints: a RunReport's counters after one run. */
+/** What runPipelineChild returns: the CLI's run report's counters after one run. */
 export interface PipelineChild
   extends ChildResult,
     Pick<
@@ -177,6 +177,68 @@ export async function runChild<T extends ChildResult>(label: string, script: str
   }
   const loadAvg: [number, number] = [round2(loadBefore), round2(os.loadavg()[0]!)];
   return { label, wallSeconds, loadAvg, child: JSON.parse(last) as T };
+}
+
+/** One pipeline run (or rebuild) measured by runPipelineChild. */
+export interface PipelineChildArgs {
+  dataDir: string;
+  warehouse: string;
+  memoryLimit?: string;
+  threads?: number;
+  rebuild?: boolean;
+}
+
+/**
+ * One `pipeline run --no-export --json` (`rebuild` with `rebuild: true`) of the
+ * CLI a user runs (bin/pipeline.js: the bundle), in a process of its own: the
+ * wall time is issue 18's "wall time of the CLI including process start", and
+ * `seconds` the run report's own (warehouse open to result, before the close).
+ * Flags only: the caller's PIPELINE_* variables and DATABASE_URL do not reach it.
+ * Its peak RSS comes from a preload (bench/reportRss.ts) that prints it at exit.
+ */
+export async function runPipelineChild(label: string, args: PipelineChildArgs): Promise<Measured<PipelineChild>> {
+  const flags = ['--no-export', '--json', '--data', args.dataDir, '--warehouse', args.warehouse];
+  if (args.memoryLimit) flags.push('--memory-limit', args.memoryLimit);
+  if (args.threads !== undefined) flags.push('--threads', String(args.threads));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PIPELINE_') && k !== 'DATABASE_URL'));
+  const loadBefore = os.loadavg()[0]!;
+  const t0 = performance.now();
+  const child = spawn(
+    process.execPath,
+    ['--import', pathToFileURL(path.join(BENCH_DIST_DIR, 'reportRss.js')).href, path.join(REPO_DIR, 'bin', 'pipeline.js'), args.rebuild ? 'rebuild' : 'run', ...flags],
+    { stdio: ['ignore', 'pipe', 'inherit'], cwd: REPO_DIR, env },
+  );
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    out += chunk;
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (c, signal) => resolve(c ?? (signal ? -1 : null)));
+  });
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const lines = out.trim().split('\n');
+  const rss = lines.pop() ?? '';
+  if (code !== 0 || !rss.startsWith('{"maxRssKiB"')) throw new Error(`${label}: the CLI failed (exit ${code})\n${out}`);
+  const report = JSON.parse(lines.join('\n')) as RunReport;
+  const child_: PipelineChild = {
+    seconds: report.seconds,
+    maxRssKiB: (JSON.parse(rss) as { maxRssKiB: number }).maxRssKiB,
+    changed: report.changed,
+    strategy: report.strategy,
+    files: report.files.length,
+    filesSeen: report.filesSeen,
+    quarantined: report.files.filter((f) => f.status === 'quarantined').map((f) => `${f.path}: ${f.reason ?? ''}`),
+    rowsRead: report.rowsRead,
+    rowsRejected: report.rowsRejected,
+    keysChanged: report.keysChanged,
+    groupsRecomputed: report.groupsRecomputed,
+    groupsUpserted: report.groupsUpserted,
+    groupsDeleted: report.groupsDeleted,
+    resultRows: report.resultRows,
+  };
+  return { label, wallSeconds, loadAvg: [round2(loadBefore), round2(os.loadavg()[0]!)], child: child_ };
 }
 
 /** Deletes a DuckDB file with its WAL and spill directory. */

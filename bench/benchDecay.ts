@@ -34,6 +34,7 @@ import {
   removeDuckDb,
   reportLoad,
   runChild,
+  runPipelineChild,
   table,
   writeJson,
   type Comparison,
@@ -81,7 +82,7 @@ async function main(): Promise<number> {
   const warehouse = path.join(OUT_DIR, `decay-${s.orders}.duckdb`);
   const common = { dataDir, memoryLimit: s.memoryLimit, threads: s.threads };
   removeDuckDb(warehouse);
-  const full = await runChild<PipelineChild>('full build', 'childPipeline.js', { ...common, warehouse });
+  const full = await runPipelineChild('full build', { ...common, warehouse });
   const fullBytes = duckDbBytes(warehouse);
   console.log(`full build: wall ${full.wallSeconds.toFixed(2)} s, internal ${full.child.seconds.toFixed(2)} s, ${mib(fullBytes)} MiB`);
 
@@ -89,7 +90,7 @@ async function main(): Promise<number> {
   const series: { run: number; wall: number; internal: number; bytes: number; load: number; groupsUpserted: number; rssMiB: number }[] = [];
   for (let k = 1; k <= runs; k++) {
     await makeDelta({ baseDir: data.dir, outDir: dataDir, orders: s.orders, customers: s.customers, seed: s.seed, deltaOrders, index: k });
-    const r = await runChild<PipelineChild>(`run ${k}`, 'childPipeline.js', { ...common, warehouse });
+    const r = await runPipelineChild(`run ${k}`, { ...common, warehouse });
     if (!r.child.changed || r.child.rowsRejected || r.child.quarantined.length) problems.push(`run ${k}: changed=${r.child.changed}, ${r.child.rowsRejected} rejected, ${r.child.quarantined.length} quarantined`);
     const bytes = duckDbBytes(warehouse);
     series.push({ run: k, wall: r.wallSeconds, internal: r.child.seconds, bytes, load: r.loadAvg[0], groupsUpserted: r.child.groupsUpserted, rssMiB: kibToMiB(r.child.maxRssKiB) });
@@ -98,13 +99,13 @@ async function main(): Promise<number> {
     }
   }
   const noops: Measured<PipelineChild>[] = [];
-  for (let i = 0; i < 3; i++) noops.push(await runChild<PipelineChild>('no-op', 'childPipeline.js', { ...common, warehouse }));
+  for (let i = 0; i < 3; i++) noops.push(await runPipelineChild('no-op', { ...common, warehouse }));
   if (noops.some((n) => n.child.changed)) problems.push('a no-op run reported changed=true');
   const decayedBytes = duckDbBytes(warehouse);
 
   const freshDb = path.join(OUT_DIR, `decay-${s.orders}-fresh.duckdb`);
   removeDuckDb(freshDb);
-  const fresh = await runChild<PipelineChild>('fresh build', 'childPipeline.js', { ...common, warehouse: freshDb });
+  const fresh = await runPipelineChild('fresh build', { ...common, warehouse: freshDb });
   const freshBytes = duckDbBytes(freshDb);
   console.log(`fresh build of the same files: wall ${fresh.wallSeconds.toFixed(2)} s, internal ${fresh.child.seconds.toFixed(2)} s, ${mib(freshBytes)} MiB`);
   const vsFresh = await compareResults(warehouse, 'ecommerce', freshDb, 'ecommerce');

@@ -19,7 +19,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createEcommerceTableSql, ECOMMERCE_COLUMNS, pgIdent } from '../pipeline/export/ecommerceTable.js';
 import { startEmbeddedPostgres } from '../pipeline/export/embeddedPostgres.js';
-import { ensureDataset, kibToMiB, OUT_DIR, readSettings, removeDuckDb, runChild, table, writeJson, type ChildResult } from './benchCommon.js';
+import { ensureDataset, kibToMiB, OUT_DIR, readSettings, removeDuckDb, runChild, runPipelineChild, table, writeJson, type ChildResult } from './benchCommon.js';
 import { makeDelta } from './makeDelta.js';
 
 interface ExportChild extends ChildResult {
@@ -35,7 +35,7 @@ const s = readSettings();
 const data = await ensureDataset(s);
 const warehouse = path.join(OUT_DIR, `export-${s.orders}.duckdb`);
 removeDuckDb(warehouse);
-const build = await runChild('full build', 'childPipeline.js', { dataDir: data.dir, warehouse, memoryLimit: s.memoryLimit, threads: s.threads });
+const build = await runPipelineChild('full build', { dataDir: data.dir, warehouse, memoryLimit: s.memoryLimit, threads: s.threads });
 console.log(`full build: ${build.wallSeconds.toFixed(1)} s, ${build.child.resultRows} result rows`);
 
 const pgDir = path.join(OUT_DIR, 'export-pg');
@@ -79,7 +79,7 @@ try {
   const deltaDir = path.join(OUT_DIR, `export-delta-${s.orders}`);
   fs.rmSync(deltaDir, { recursive: true, force: true });
   const delta = await makeDelta({ baseDir: data.dir, outDir: deltaDir, orders: s.orders, customers: s.customers, seed: s.seed });
-  const incr = await runChild('incremental run', 'childPipeline.js', { dataDir: deltaDir, warehouse, memoryLimit: s.memoryLimit, threads: s.threads });
+  const incr = await runPipelineChild('incremental run', { dataDir: deltaDir, warehouse, memoryLimit: s.memoryLimit, threads: s.threads });
   const deltaSync = await runChild<ExportChild>('delta sync', 'childExport.js', { warehouse, postgres: url, schema: 'bench_sync' });
 
   // Verification: after the delta sync, Postgres holds exactly the warehouse's result.

@@ -28,6 +28,7 @@ import {
   reportLoad,
   removeDuckDb,
   runChild,
+  runPipelineChild,
   table,
   writeJson,
   type Measured,
@@ -103,7 +104,7 @@ async function main(): Promise<number> {
         console.log(`  [${mem} ${i + 1}/${s.repeat}] equivalent one-shot: wall ${o.wallSeconds.toFixed(2)} s, internal ${o.child.seconds.toFixed(2)} s, peak RSS ${kibToMiB(o.child.maxRssKiB)} MiB (load ${o.loadAvg.join(' -> ')})`);
       }
       removeDuckDb(pipelineDb);
-      const p: PipelineRun = await runChild('pipeline', 'childPipeline.js', { ...common, warehouse: pipelineDb });
+      const p: PipelineRun = await runPipelineChild('pipeline', { ...common, warehouse: pipelineDb });
       pipelineRuns.push(p);
       rowsRead = p.child.rowsRead;
       console.log(

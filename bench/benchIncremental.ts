@@ -30,6 +30,7 @@ import {
   copyDuckDb,
   median,
   runChild,
+  runPipelineChild,
   table,
   writeJson,
   type Comparison,
@@ -125,7 +126,7 @@ async function main(): Promise<number> {
   // The base: one full build; every delta starts from a copy of it.
   const baseWarehouse = path.join(OUT_DIR, `incr-${s.orders}-base.duckdb`);
   removeDuckDb(baseWarehouse);
-  const full = await runChild<PipelineChild>('full build', 'childPipeline.js', { dataDir: baseDataDir, warehouse: baseWarehouse, memoryLimit: s.memoryLimit, threads: s.threads });
+  const full = await runPipelineChild('full build', { dataDir: baseDataDir, warehouse: baseWarehouse, memoryLimit: s.memoryLimit, threads: s.threads });
   console.log(`full build:  ${line(full)}`);
 
   const problems: string[] = [];
@@ -145,10 +146,10 @@ async function main(): Promise<number> {
     const noopRuns: Measured<PipelineChild>[] = [];
     for (let i = 0; i < s.repeat; i++) {
       copyDuckDb(baseWarehouse, warehouse);
-      const incr = await runChild<PipelineChild>(`incremental ${d.label}`, 'childPipeline.js', { ...common, warehouse });
+      const incr = await runPipelineChild(`incremental ${d.label}`, { ...common, warehouse });
       console.log(`  [${i + 1}/${s.repeat}] incremental ${d.label}: ${line(incr)}`);
       incrRuns.push(incr);
-      const noop = await runChild<PipelineChild>('no-op', 'childPipeline.js', { ...common, warehouse });
+      const noop = await runPipelineChild('no-op', { ...common, warehouse });
       console.log(`  [${i + 1}/${s.repeat}] no-op after ${d.label}: ${line(noop)}`);
       noopRuns.push(noop);
       if (incr.child.quarantined.length || incr.child.rowsRejected) {
@@ -161,7 +162,7 @@ async function main(): Promise<number> {
     // Verification 1: rebuild (full recompute from the raw tables) of a copy.
     const rebuildDb = path.join(OUT_DIR, `incr-${s.orders}-${d.tag}-rebuild.duckdb`);
     copyDuckDb(warehouse, rebuildDb);
-    const rebuild = await runChild<PipelineChild>('rebuild', 'childPipeline.js', { ...common, warehouse: rebuildDb, rebuild: true });
+    const rebuild = await runPipelineChild('rebuild', { ...common, warehouse: rebuildDb, rebuild: true });
     console.log(`  rebuild of a copy: ${line(rebuild)}`);
     const vsRebuild = await compareResults(warehouse, 'ecommerce', rebuildDb, 'ecommerce');
     printComparison(`  ${d.label}: incremental vs rebuild`, vsRebuild, 'incremental', 'rebuild');
