@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeWorkspace, type Workspace } from './support/fixtures.js';
+import { withWarehouse } from '../pipeline/warehouse/Warehouse.js';
+import { makeWorkspace, ROOT, type Workspace } from './support/fixtures.js';
 
 const HEADER = 'Order ID,Customer ID,Order Time,SKU,Quantity,Order Total';
 
@@ -140,5 +143,39 @@ describe('incremental cost is proportional to the change (counted, not timed)', 
     expect(await outOfOrder('ecommerce_state', ['start_timestamp'])).toBe(0);
     expect(await outOfOrder('cur_orders', ['Order_Time', 'Order_ID'])).toBe(0);
     expect(await outOfOrder('cur_deliveries', ['Order_ID'])).toBe(0);
+  });
+
+  it('the metrics step reads the current orders of the affected windows only: their span is a filter the scan prunes by, not a join', async () => {
+    ws = makeWorkspace('span');
+    ws.write('Customers/c.ndjson', Array.from({ length: 40 }, (_, i) => `{"Customer ID": ${i + 1}}`).join('\n') + '\n');
+    // five months of orders, one a day per customer group
+    const ids = Array.from({ length: 1500 }, (_, i) => i + 1);
+    const time = (id: number) => `2024-${String(1 + Math.floor((id - 1) / 300)).padStart(2, '0')}-${String(1 + (id % 28)).padStart(2, '0')} 10:00:00`;
+    ws.write('Orders/o.csv', [HEADER, ...ids.map((id) => `${id},${1 + (id % 40)},${time(id)},S${id % 5},1,${(id % 30) + 1}`)].join('\n') + '\n');
+    ws.write('Deliveries/d.csv', ['Order ID,Distance(m)', ...ids.map((id) => `${id},${id % 600}`)].join('\n') + '\n');
+    await ws.run();
+    const metricsSql = fs.readFileSync(path.join(ROOT, 'sql/marts/ecommerce_metrics.sql'), 'utf8');
+    const stored = 'SELECT count(*)::INT AS groups, sum(Order_Count)::INT AS orders, sum(Total_Order_Amount)::DOUBLE AS total FROM';
+    await withWarehouse({ path: ws.warehousePath, readOnly: true }, async (w) => {
+      // the run's setting: the newest windows (May) are affected
+      await w.run(`SET VARIABLE window_size = INTERVAL '10 days'`);
+      await w.run('SET VARIABLE full_recompute = false');
+      await w.run(`CREATE TEMP TABLE affected_groups AS SELECT Customer_ID, start_timestamp FROM ecommerce_state WHERE start_timestamp >= TIMESTAMP '2024-05-01'`);
+      await w.run(metricsSql);
+      const plan = (await w.all<{ explain_value: string }>('EXPLAIN SELECT * FROM metrics_in_scope')).map((r) => r.explain_value).join('\n');
+      // the span reaches the scan of cur_orders as a filter on Order_Time (zone maps skip the older row groups) …
+      expect(plan).toMatch(/Order_Time\s*>=\s*'2024-0[45]/);
+      // … and no nested-loop join compares every current order with subquery bounds (the old plan)
+      expect(plan).not.toMatch(/NESTED_LOOP_JOIN/);
+      // the same groups with the same numbers as the stored result
+      const [now] = await w.all(`${stored} metrics_in_scope`);
+      const [kept] = await w.all(`${stored} ecommerce_state s SEMI JOIN affected_groups g ON g.Customer_ID = s.Customer_ID AND g.start_timestamp = s.start_timestamp`);
+      expect(Number(now!.groups)).toBeGreaterThan(0);
+      expect(now).toEqual(kept);
+      // no affected group: no order in scope
+      await w.run('DELETE FROM affected_groups');
+      await w.run(metricsSql);
+      expect(await w.all('SELECT count(*)::INT AS n FROM metrics_in_scope')).toEqual([{ n: 0 }]);
+    });
   });
 });

@@ -13,12 +13,14 @@
 -- Windows: macro window_start (sql/migrations/V002__lineage.sql), tumbling and
 -- aligned to 1970-01-01 00:00:00, [start, start + size); an order exactly on a
 -- boundary belongs to the later window.
+
 -- The span of the affected windows, [first start, last start + size), as two
 -- constants: a filter comparing a column with a constant is pushed into the scan
 -- and skips row groups by their min/max (zone maps). The same bounds written as
 -- scalar subqueries in the filter became a nested-loop join over every current
--- order: on 10M orders, a 0.1 % drop spread over the year, this step's read of the
--- affected orders 3.4-3.8 s -> 0.66-0.83 s (a cold process, bench/README.md).
+-- order. On 10M orders, the diff step (which reads this view), old and new
+-- alternating: a 0.1 % append 132-143 -> 89-102 ms, a 0.1 % drop spread over the
+-- year 714-749 -> 611-649 ms (bench/README.md, sixth session).
 -- No affected group: both NULL, and no order is in scope.
 SET VARIABLE affected_from = (SELECT min(start_timestamp) FROM affected_groups);
 SET VARIABLE affected_to = (SELECT max(start_timestamp) FROM affected_groups) + getvariable('window_size');
