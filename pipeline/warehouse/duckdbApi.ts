@@ -3,10 +3,14 @@
  *
  * The package is CommonJS whose index re-exports ~120 files. An ESM `import`
  * of it makes Node run its CommonJS export lexer over every one of them to
- * find named exports: ~130 ms of every CLI start (a no-op `run` took 0.9 s,
- * issue 18). `require` loads the same module objects (one module cache, so
- * classes compare equal with an `import` elsewhere, e.g. in tests) without
- * that scan. Types come from the package itself (`import type` is erased).
+ * find named exports (~130 ms, measured on a no-op `run`, issue 18).
+ * `require` loads the same module objects without that scan (one module
+ * cache, so classes compare equal with an `import` elsewhere, e.g. in tests).
+ * This matters to whatever imports dist/ directly (tests, benchmark helpers):
+ * the CLI runs dist/bundle/, which carries its own copy of node-api, and
+ * scripts/bundleCli.mjs rewrites the createRequire line below into a plain
+ * require (it fails the build if that line changes). Types come from the
+ * package itself (`import type` is erased).
  */
 import { createRequire } from 'node:module';
 import type * as NodeApi from '@duckdb/node-api';

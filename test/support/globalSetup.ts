@@ -31,12 +31,8 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const root = path.resolve(import.meta.dirname, '../..');
   if (!process.env.PIPELINE_TEST_SKIP_BUILD) {
-    execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-    // the CLI (bin/pipeline.js) runs the bundle of what tsc wrote
-    execFileSync(process.execPath, [path.join(root, 'scripts/bundleCli.mjs')], { cwd: root, stdio: 'inherit' });
+    // package.json's build script: tsc, then the bundle the CLI (bin/pipeline.js) runs
+    execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
   }
   const given = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
   if (given) {
