@@ -160,4 +160,15 @@ describe('ingestion by the data contract', () => {
     expect((await ws.run({ fullRecomputeShare: Infinity })).strategy).toBe('incremental');
     expect(await ws.query('SELECT Customer_ID FROM ecommerce ORDER BY 1')).toEqual([{ Customer_ID: 1 }, { Customer_ID: 2 }]);
   });
+
+  it('a file whose modification time lies in the future (tar, rsync -t, touch -d) is loaded, not left waiting', async () => {
+    ws = makeWorkspace('future-mtime');
+    const inAYear = Math.floor(Date.now() / 1000) + 365 * 86_400;
+    ws.write('Customers/c.json', '[{"Customer ID": 1}]');
+    ws.write('Orders/o.csv', 'Order ID,Customer ID,Order Time,SKU,Quantity,Order Total\n1,1,2024-03-02 10:00:00,A,1,10\n', inAYear - 1_704_067_200);
+    const report = await ws.run();
+    expect(report.filesWaiting).toEqual([]);
+    expect(report.rowsLoaded).toBe(2);
+    expect(await ws.query('SELECT count(*) AS n FROM cur_orders')).toEqual([{ n: 1 }]);
+  });
 });

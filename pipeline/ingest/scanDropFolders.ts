@@ -9,6 +9,8 @@ export interface DroppedFile {
   dataset: DatasetName;
   size: number;
   mtimeMs: number;
+  /** Inode change time (chmod, rename, write): what the no-op check compares beside size and mtime (settledRun.ts). */
+  ctimeMs?: number;
 }
 
 export interface ScanResult {
@@ -98,7 +100,7 @@ export function scanDropFolders(dataDir: string): ScanResult {
       } catch {
         continue; // vanished between readdir and stat
       }
-      result.files.push({ path: rel, absPath, dataset: spec.name, size: stat.size, mtimeMs: stat.mtimeMs });
+      result.files.push({ path: rel, absPath, dataset: spec.name, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs });
     }
   }
   // docs/contract.md, "Arrival order": files found in the same batch are applied by modification time, then path.

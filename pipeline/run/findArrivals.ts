@@ -35,9 +35,13 @@ export async function findArrivals(
     return known !== undefined && known.size_bytes === f.size && known.mtime_us === mtimeMicros(f);
   };
   const candidates = scan.files.filter((f) => !unchanged(f));
-  // Not complete yet: changed within settleMs, or still open for writing by some process.
+  // Not complete yet: changed within settleMs, or still open for writing by some process. A
+  // modification time further in the future than settleMs was set, not written now (tar, rsync -t,
+  // touch -d): such a file is complete. (`run`, settleMs 0, once left any future-dated file
+  // waiting, unreported, until the clock passed it; watch kept rescheduling it.)
   const writing = opts.settleMs > 0 ? openForWriting(candidates.map((f) => f.absPath)) : new Set<string>();
-  const waiting = candidates.filter((f) => now - f.mtimeMs < opts.settleMs || writing.has(f.absPath));
+  const recent = (f: DroppedFile) => Math.abs(now - f.mtimeMs) < opts.settleMs;
+  const waiting = candidates.filter((f) => recent(f) || writing.has(f.absPath));
   const plan = await planBatch(scan.files.filter((f) => !waiting.includes(f)), ledger);
   return { scan, waiting, plan, warnings };
 }

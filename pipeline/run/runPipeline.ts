@@ -11,12 +11,15 @@ import { crashPoint } from './crashPoint.js';
 import { profileMarks } from '../progress/profileMarks.js';
 import { findArrivals, type Arrivals } from './findArrivals.js';
 import { FIRST_BUILD_UNDONE, undoInterruptedFirstBuild } from './firstBuild.js';
-import { latestLedgerEntries } from './ledger.js';
+import { latestLedgerEntries, type LedgerEntry } from './ledger.js';
 import { readRunSql, type RunSql } from './readRunSql.js';
 import { recordTouched } from './recordTouched.js';
 import { retractWithdrawal } from './retractWithdrawal.js';
 import { buildRunReport, type RunReport } from './runReport.js';
 import { stageNewVersions } from './stageNewVersions.js';
+import { forgetSettledRecord, mayUseSettledRecord, recordSettledRun, settledRunReport } from './settledRun.js';
+import { UNREADABLE_HASH } from './planBatch.js';
+import type { DroppedFile } from '../ingest/scanDropFolders.js';
 
 export type { RunReport } from './runReport.js';
 
@@ -75,9 +78,15 @@ async function stageAndCommit(
  * commits in parts and stays all-or-nothing: firstBuild.ts).
  */
 export async function runPipeline(config: PipelineConfig, options: RunOptions = {}): Promise<RunReport> {
+  const started = performance.now();
+  const settleable = mayUseSettledRecord(config, { kind: kindOf(options), archive: options.archive, settleMs: options.settleMs });
+  if (settleable) {
+    const settled = settledRunReport(config, started);
+    if (settled) return settled;
+  }
   let opened = false;
   try {
-    return await runOpened(config, options, () => (opened = true));
+    return await runOpened(config, options, settleable, () => (opened = true));
   } catch (error) {
     if (opened) await undoFailedFirstBuild(config, error);
     throw error;
@@ -109,18 +118,35 @@ async function undoFailedFirstBuild(config: PipelineConfig, error: unknown): Pro
   if (error instanceof Error) error.message = `${error.message}\n${note}`;
 }
 
-async function runOpened(config: PipelineConfig, options: RunOptions, onOpen: () => void): Promise<RunReport> {
+function kindOf(options: RunOptions): BatchInput['kind'] {
+  return options.retract !== undefined ? 'retract' : options.rebuild ? 'rebuild' : 'run';
+}
+
+/** A clean run's listing, for the no-op check's record (settledRun.ts); undefined when the run leaves none. */
+function settledListing(arrivals: Arrivals, ledger: Map<string, LedgerEntry>, warnings: string[]): DroppedFile[] | undefined {
+  if (warnings.length > 0 || arrivals.waiting.length > 0) return undefined;
+  // a file quarantined as unreadable is retried once readable, which no listing shows
+  if (arrivals.plan.newVersions.some((v) => v.unreadable !== undefined)) return undefined;
+  for (const e of ledger.values()) if (e.content_hash === UNREADABLE_HASH) return undefined;
+  return arrivals.scan.files;
+}
+
+async function runOpened(config: PipelineConfig, options: RunOptions, settleable: boolean, onOpen: () => void): Promise<RunReport> {
   const started = performance.now();
   const startedAt = new Date();
-  return withWarehouse(warehouseOptions(config, { onWait: options.onWait, allowInterruptedFirstBuild: true }), async (w) => {
+  let warehouse: Warehouse | undefined;
+  let listing: DroppedFile[] | undefined;
+  const report = await withWarehouse(warehouseOptions(config, { onWait: options.onWait, allowInterruptedFirstBuild: true }), async (w) => {
     onOpen();
+    warehouse = w;
+    w.fingerprintAtClose = settleable;
     const sql = await readRunSql(w, config, options.rebuild === true); // migrates first
     // A first build killed between its parts is undone before the ledger is read.
     const undone = await undoInterruptedFirstBuild(w);
     // Damage done by hand (sql --write) is not repaired by a run: say so instead of "nothing to do".
     const damage = await consistencyProbe(w);
     const ledger = await latestLedgerEntries(w);
-    const kind: BatchInput['kind'] = options.retract !== undefined ? 'retract' : options.rebuild ? 'rebuild' : 'run';
+    const kind = kindOf(options);
     const withdraw = options.retract !== undefined ? [retractWithdrawal(options.retract, config.dataDir, ledger)] : [];
     // A fresh warehouse (first run, or recovery from a corrupt one) also reads <data>/archive/.
     const fresh = kind === 'run' && (await w.count('SELECT count(*) FROM pipeline_runs')) === 0;
@@ -150,6 +176,13 @@ async function runOpened(config: PipelineConfig, options: RunOptions, onOpen: ()
       }
     }
     const resultRows = await w.count('SELECT count(*) FROM ecommerce_state');
+    if (settleable) listing = settledListing(arrivals, ledger, warnings);
     return buildRunReport({ kind, arrivals, result, filesArchived, resultRows, rebuildReason: sql.rebuildReason, warnings, started });
   });
+  if (settleable) {
+    const fingerprint = warehouse?.closedFingerprint;
+    if (listing && fingerprint) recordSettledRun(config, listing, report.resultRows, fingerprint);
+    else forgetSettledRecord(config.warehousePath);
+  }
+  return report;
 }

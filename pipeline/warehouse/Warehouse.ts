@@ -6,6 +6,7 @@ import { corruptWarehouseError, isCorruptionMessage } from './corruptWarehouseEr
 import { knownCorruption, rememberCorruption } from './corruptionMarker.js';
 import { diskFullError, isDiskFullMessage, isReadOnlyMessage, readOnlyError } from './storageErrors.js';
 import { walBytes } from './walBytes.js';
+import { sameFingerprint, warehouseFingerprint, type WarehouseFingerprint } from './warehouseFingerprint.js';
 import { refuseInterruptedFirstBuild } from '../run/firstBuild.js';
 
 export interface WarehouseOptions {
@@ -246,13 +247,33 @@ export class Warehouse {
    */
   checkpointAtClose = false;
 
+  /**
+   * Set by a run that may leave the no-op check a record (settledRun.ts): the
+   * close then takes the files' fingerprint just before and just after it.
+   */
+  fingerprintAtClose = false;
+
+  /**
+   * After closeAfterWork with fingerprintAtClose: the files as this process
+   * left them, when nothing changed them between the last statement and just
+   * after the close (undefined otherwise: the close wrote, or another process
+   * opened the file at once).
+   */
+  closedFingerprint: WarehouseFingerprint | undefined;
+
   /** Close after successful work: a small WAL is kept, no checkpoint at shutdown (KEEP_WAL_BELOW_BYTES), unless checkpointAtClose. */
   async closeAfterWork(): Promise<void> {
-    if (!this.readOnly && !this.checkpointAtClose && process.env.PIPELINE_CHECKPOINT_ON_CLOSE !== '1') {
-      const wal = walBytes(this.path);
-      if (wal > 0 && wal < KEEP_WAL_BELOW_BYTES) await this.run('PRAGMA disable_checkpoint_on_shutdown');
-    }
+    const wal = this.readOnly ? 0 : walBytes(this.path);
+    const keepWal =
+      wal > 0 && wal < KEEP_WAL_BELOW_BYTES && !this.checkpointAtClose && process.env.PIPELINE_CHECKPOINT_ON_CLOSE !== '1';
+    if (keepWal) await this.run('PRAGMA disable_checkpoint_on_shutdown');
+    // The checkpoint the close would do, done before it, so that the close itself writes nothing.
+    else if (wal > 0 && this.fingerprintAtClose) await this.run('CHECKPOINT');
+    const before = this.fingerprintAtClose ? warehouseFingerprint(this.path) : undefined;
     this.close();
+    if (before === undefined) return;
+    const after = warehouseFingerprint(this.path);
+    this.closedFingerprint = sameFingerprint(before, after) ? after : undefined;
   }
 }
 
