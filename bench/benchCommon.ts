@@ -232,10 +232,12 @@ export async function runPipelineChild(label: string, args: PipelineChildArgs): 
   return { label, wallSeconds, loadAvg, child: child_ };
 }
 
-/** Deletes a DuckDB file with its WAL and spill directory. */
+/** Deletes a DuckDB file with its WAL, spill directory and the records kept beside it (no-op check, corruption finding). */
 export function removeDuckDb(file: string): void {
   fs.rmSync(file, { force: true });
   fs.rmSync(`${file}.wal`, { force: true });
+  fs.rmSync(`${file}.settled.json`, { force: true });
+  fs.rmSync(`${file}.corrupt.json`, { force: true });
   fs.rmSync(`${file}.tmp`, { recursive: true, force: true });
 }
 

@@ -34,17 +34,18 @@ afterEach(() => {
   ws = undefined;
 });
 
-function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; stderr: string; files: string[]; modules: string[] } {
+function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; stderr: string; files: string[]; modules: string[]; native: string[] } {
   const trace = path.join(ws!.root, `imports-${Math.random().toString(36).slice(2)}.txt`);
   const r = cli(args, { NODE_OPTIONS: `--import ${TRACE}`, PIPELINE_TRACE_IMPORTS: trace, ...env });
   const urls = fs.existsSync(trace) ? [...new Set(fs.readFileSync(trace, 'utf8').split('\n').filter(Boolean))] : [];
   const files = urls.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
   const bundled = files.filter((f) => f.startsWith(BUNDLE_DIR + path.sep)).flatMap(bundledModules);
-  return { code: r.code, stderr: r.stderr, files, modules: [...new Set([...files, ...bundled])] };
+  const native = urls.filter((u) => u.startsWith('dlopen:')).map((u) => u.slice('dlopen:'.length));
+  return { code: r.code, stderr: r.stderr, files, modules: [...new Set([...files, ...bundled])], native };
 }
 
 describe('the CLI loads what a command uses', () => {
-  it("a DuckDB run --no-export (and its no-op rerun) loads neither the Spark client, pg, the exporter, the watcher, zod nor the other commands, and DuckDB's node-api only from the bundle", () => {
+  it("a DuckDB run --no-export (and its no-op rerun) loads neither the Spark client, pg, the exporter, the watcher, zod nor the other commands, and DuckDB's node-api only from the bundle; the no-op not DuckDB's library", () => {
     ws = makeWorkspace('lazy-imports');
     ws.write('Orders/o.csv', 'Order ID,Customer ID,Order Time,SKU,Quantity,Order Total\n1,1,2024-03-01 10:00:00,A,1,10\n');
     ws.write('Deliveries/d.csv', 'Order ID,Distance(m)\n1,5\n');
@@ -61,6 +62,11 @@ describe('the CLI loads what a command uses', () => {
       expect(r.modules.filter((m) => NOT_FOR_A_DUCKDB_RUN.some((p) => p.test(m))), step).toEqual([]);
       // nothing of our code or of DuckDB's node-api is loaded outside the bundle
       expect(r.files.filter((f) => f.includes(`${path.sep}dist${path.sep}pipeline${path.sep}`) || f.includes('/node_modules/@duckdb/node-api/')), step).toEqual([]);
+      // DuckDB's native library loads when a command first uses DuckDB: the no-op, answered from the
+      // record of the first run (run/settledRun.ts), never does
+      const duckdbLibrary = r.native.filter((f) => f.includes('/@duckdb/'));
+      if (step === 'first run') expect(duckdbLibrary, step).toHaveLength(1);
+      else expect(duckdbLibrary, step).toEqual([]);
     }
   });
 

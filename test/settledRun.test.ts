@@ -106,7 +106,7 @@ describe('a no-op run answers from the record of the last clean run, and only wh
   });
 
   it('a write to the warehouse by another command (sql --write, retract) takes the full check, which reports it', async () => {
-    const { ws, args } = workspace();
+    const { args } = workspace();
     expect((await run(args)).code).toBe(0);
     expect((await run(args)).fromRecord).toBe(true);
 

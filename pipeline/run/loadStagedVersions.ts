@@ -3,7 +3,7 @@ import { addColumns, addStagedColumns, loadStagedFile } from '../ingest/ingestFi
 import { groupColumns, loadCsvGroup, type CsvGroup } from '../ingest/stageCsvGroup.js';
 import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 import { bindColumns } from '../warehouse/bindColumns.js';
-import { INTEGER } from '../warehouse/duckdbApi.js';
+import { duckdb } from '../warehouse/duckdbApi.js';
 import type { Warehouse } from '../warehouse/Warehouse.js';
 import type { FileReport, StagedVersion } from './applyBatch.js';
 import { mtimeMicros } from './planBatch.js';
@@ -43,7 +43,7 @@ async function recordLedgerRows(w: Warehouse, rows: { v: StagedVersion; report: 
      SELECT unnest($1), unnest($2), unnest($3), unnest($4), unnest($5), make_timestamp(unnest($6)), unnest($7),
             unnest($8), unnest($9), unnest($10), unnest($11), unnest($12), $13, NULL`,
     [...values, runId],
-    [...types, INTEGER],
+    [...types, duckdb().INTEGER],
   );
 }
 

@@ -1,11 +1,11 @@
-import { DuckDBDateValue, type DuckDBValue, type Json } from '../warehouse/duckdbApi.js';
+import { isDuckDBDateValue, type DuckDBValue, type Json } from '../warehouse/duckdbApi.js';
 import { shortestFloat32 } from './shortestFloat32.js';
 
 /** DuckDB stores DATE 'infinity' / '-infinity' as ±(2^31 - 1) days; the client prints them as far-off dates. */
 const DATE_INFINITY_DAYS = 2147483647;
 
 function infiniteDate(v: unknown): string | undefined {
-  if (v instanceof DuckDBDateValue && Math.abs(v.days) === DATE_INFINITY_DAYS) return v.days > 0 ? 'infinity' : '-infinity';
+  if (isDuckDBDateValue(v) && Math.abs(v.days) === DATE_INFINITY_DAYS) return v.days > 0 ? 'infinity' : '-infinity';
   return undefined;
 }
 

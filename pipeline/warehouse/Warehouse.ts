@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBConnection, DuckDBInstance, type DuckDBType, type DuckDBValue } from './duckdbApi.js';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBType, type DuckDBValue } from './duckdbApi.js';
 import { PipelineError } from '../errors/PipelineError.js';
 import { corruptWarehouseError, isCorruptionMessage } from './corruptWarehouseError.js';
 import { knownCorruption, rememberCorruption } from './corruptionMarker.js';

@@ -1,4 +1,4 @@
-import { BIGINT, INTEGER, LIST, VARCHAR, listValue, type DuckDBType, type DuckDBValue } from './duckdbApi.js';
+import { duckdb, type DuckDBType, type DuckDBValue } from './duckdbApi.js';
 
 /** One column of rows to bind: its SQL type and its values (null = NULL). */
 export type BoundColumn =
@@ -6,7 +6,14 @@ export type BoundColumn =
   | { type: 'BIGINT'; values: readonly (number | bigint | null)[] }
   | { type: 'VARCHAR'; values: readonly (string | null)[] };
 
-const LIST_OF: Record<BoundColumn['type'], DuckDBType> = { INTEGER: LIST(INTEGER), BIGINT: LIST(BIGINT), VARCHAR: LIST(VARCHAR) };
+let listTypes: Record<BoundColumn['type'], DuckDBType> | undefined;
+
+/** LIST(INTEGER) etc., made at first use (DuckDB's node-api loads when a command first needs it: duckdbApi.ts). */
+function listOf(type: BoundColumn['type']): DuckDBType {
+  const { LIST, INTEGER, BIGINT, VARCHAR } = duckdb();
+  listTypes ??= { INTEGER: LIST(INTEGER), BIGINT: LIST(BIGINT), VARCHAR: LIST(VARCHAR) };
+  return listTypes[type];
+}
 
 /**
  * Rows bound column by column: each column is one LIST parameter ($1, $2, …,
@@ -22,8 +29,8 @@ export function bindColumns(columns: readonly BoundColumn[]): { values: DuckDBVa
   for (const c of columns) if (c.values.length !== rows) throw new Error(`bindColumns: columns of ${rows} and ${c.values.length} values`);
   return {
     values: columns.map((c) =>
-      listValue(c.type === 'BIGINT' ? c.values.map((v) => (typeof v === 'number' ? BigInt(v) : v)) : (c.values as DuckDBValue[])),
+      duckdb().listValue(c.type === 'BIGINT' ? c.values.map((v) => (typeof v === 'number' ? BigInt(v) : v)) : (c.values as DuckDBValue[])),
     ),
-    types: columns.map((c) => LIST_OF[c.type]),
+    types: columns.map((c) => listOf(c.type)),
   };
 }
