@@ -175,4 +175,23 @@ describe('a no-op run answers from the record of the last clean run, and only wh
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/WAREHOUSE_CORRUPT/);
   });
+
+  it('a warehouse without runs leaves no record: files put into data/archive/ afterwards are still read', async () => {
+    ws = makeWorkspace('settled-fresh');
+    const args = ['--data', ws.dataDir, '--warehouse', ws.warehousePath];
+    const empty = await run(args);
+    expect(empty.code, empty.stderr).toBe(0);
+    expect(empty.report.changed).toBe(false);
+    expect(fs.existsSync(settledRecordPath(ws.warehousePath))).toBe(false);
+    // a recovery: the loaded files come back into the archive, as `run --archive` had put them
+    ws.write('archive/Orders/o1.csv', `${HEADER}\n1,1,2024-03-02 10:00:00,A,1,10\n`);
+    ws.write('archive/Customers/c.json', '[{"Customer ID": 1}]');
+    const restored = await run(args);
+    expect(restored.fromRecord).toBe(false);
+    expect(restored.report).toMatchObject({ changed: true, rowsLoaded: 2 });
+    // that run warned (files read from the archive): the next one checks the warehouse and leaves the record
+    expect((restored.report.warnings as string[]).join('\n')).toMatch(/fresh warehouse: 2 file\(s\) from/);
+    expect((await run(args)).fromRecord).toBe(false);
+    expect((await run(args)).fromRecord).toBe(true);
+  });
 });

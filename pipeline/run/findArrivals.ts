@@ -12,6 +12,9 @@ export interface Arrivals {
   warnings: string[];
 }
 
+/** How far ahead of this host's clock a file being written on a share may be stamped (watch). */
+const FUTURE_SKEW_MS = 10 * 60_000;
+
 const NOTHING: Arrivals['scan'] = { files: [], ignored: [], fromArchive: 0 };
 
 /**
@@ -35,12 +38,13 @@ export async function findArrivals(
     return known !== undefined && known.size_bytes === f.size && known.mtime_us === mtimeMicros(f);
   };
   const candidates = scan.files.filter((f) => !unchanged(f));
-  // Not complete yet: changed within settleMs, or still open for writing by some process. A
-  // modification time further in the future than settleMs was set, not written now (tar, rsync -t,
-  // touch -d): such a file is complete. (`run`, settleMs 0, once left any future-dated file
-  // waiting, unreported, until the clock passed it; watch kept rescheduling it.)
+  // Not complete yet (watch: settleMs > 0): changed within settleMs, or still open for writing by
+  // some process. An mtime up to FUTURE_SKEW_MS ahead may be a writer's clock on a share running
+  // ahead: it waits as before. One further ahead was set, not written (tar, rsync -t, touch -d):
+  // complete. `run` (settleMs 0) waits for nothing: it once left any future-dated file waiting,
+  // unreported, until the clock passed it.
   const writing = opts.settleMs > 0 ? openForWriting(candidates.map((f) => f.absPath)) : new Set<string>();
-  const recent = (f: DroppedFile) => Math.abs(now - f.mtimeMs) < opts.settleMs;
+  const recent = (f: DroppedFile) => opts.settleMs > 0 && now - f.mtimeMs < opts.settleMs && f.mtimeMs - now < FUTURE_SKEW_MS;
   const waiting = candidates.filter((f) => recent(f) || writing.has(f.absPath));
   const plan = await planBatch(scan.files.filter((f) => !waiting.includes(f)), ledger);
   return { scan, waiting, plan, warnings };

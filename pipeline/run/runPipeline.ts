@@ -176,7 +176,8 @@ async function runOpened(config: PipelineConfig, options: RunOptions, settleable
       }
     }
     const resultRows = await w.count('SELECT count(*) FROM ecommerce_state');
-    if (settleable) listing = settledListing(arrivals, ledger, warnings);
+    // A warehouse still without runs reads <data>/archive/ too, which the record does not list: no record then.
+    if (settleable && !(fresh && result === undefined)) listing = settledListing(arrivals, ledger, warnings);
     return buildRunReport({ kind, arrivals, result, filesArchived, resultRows, rebuildReason: sql.rebuildReason, warnings, started });
   });
   if (settleable) {

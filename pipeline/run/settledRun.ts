@@ -135,7 +135,7 @@ export function settledRunReport(config: PipelineConfig, started: number): RunRe
   }
 }
 
-/** Removes the record (before a run that will write, so that a crash leaves none behind that could hold). */
+/** Removes the record (after a run that leaves none). A record left by a crash cannot hold: any commit changes the warehouse's fingerprint. */
 export function forgetSettledRecord(warehousePath: string): void {
   try {
     fs.rmSync(settledRecordPath(warehousePath), { force: true });

@@ -267,9 +267,18 @@ export class Warehouse {
     const keepWal =
       wal > 0 && wal < KEEP_WAL_BELOW_BYTES && !this.checkpointAtClose && process.env.PIPELINE_CHECKPOINT_ON_CLOSE !== '1';
     if (keepWal) await this.run('PRAGMA disable_checkpoint_on_shutdown');
-    // The checkpoint the close would do, done before it, so that the close itself writes nothing.
-    else if (wal > 0 && this.fingerprintAtClose) await this.run('CHECKPOINT');
-    const before = this.fingerprintAtClose ? warehouseFingerprint(this.path) : undefined;
+    let fingerprint = this.fingerprintAtClose;
+    if (!keepWal && wal > 0 && fingerprint) {
+      // The checkpoint the close would do, done before it, so that the close itself writes nothing.
+      // Should it fail (a full disk), the run's work is committed all the same: no record, and the
+      // close checkpoints or keeps the WAL as it always did.
+      try {
+        await this.run('CHECKPOINT');
+      } catch {
+        fingerprint = false;
+      }
+    }
+    const before = fingerprint ? warehouseFingerprint(this.path) : undefined;
     this.close();
     if (before === undefined) return;
     const after = warehouseFingerprint(this.path);
@@ -319,6 +328,15 @@ export async function withWarehouse<T>(options: WarehouseOptions, work: (w: Ware
     if (error instanceof PipelineError && error.code === 'WAREHOUSE_CORRUPT') rememberCorruption(options.path, duckdbMessage(error));
     throw error;
   }
-  await warehouse.closeAfterWork();
+  try {
+    await warehouse.closeAfterWork();
+  } catch (error) {
+    try {
+      warehouse.close();
+    } catch {
+      // closed already, or an invalidated database: the error below is the one to report
+    }
+    throw error;
+  }
   return result;
 }
