@@ -20,6 +20,7 @@ import { stageNewVersions } from './stageNewVersions.js';
 import { forgetSettledRecord, mayUseSettledRecord, recordSettledRun, settledRunReport } from './settledRun.js';
 import { UNREADABLE_HASH } from './planBatch.js';
 import type { DroppedFile } from '../ingest/scanDropFolders.js';
+import type { SqlSnapshot } from '../warehouse/sqlFiles.js';
 
 export type { RunReport } from './runReport.js';
 
@@ -86,7 +87,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions = 
   }
   let opened = false;
   try {
-    return await runOpened(config, options, settleable, () => (opened = true));
+    return await runOpened(config, options, settleable, started, () => (opened = true));
   } catch (error) {
     if (opened) await undoFailedFirstBuild(config, error);
     throw error;
@@ -131,16 +132,17 @@ function settledListing(arrivals: Arrivals, ledger: Map<string, LedgerEntry>, wa
   return arrivals.scan.files;
 }
 
-async function runOpened(config: PipelineConfig, options: RunOptions, settleable: boolean, onOpen: () => void): Promise<RunReport> {
-  const started = performance.now();
+async function runOpened(config: PipelineConfig, options: RunOptions, settleable: boolean, started: number, onOpen: () => void): Promise<RunReport> {
   const startedAt = new Date();
   let warehouse: Warehouse | undefined;
   let listing: DroppedFile[] | undefined;
+  let executed: SqlSnapshot | undefined;
   const report = await withWarehouse(warehouseOptions(config, { onWait: options.onWait, allowInterruptedFirstBuild: true }), async (w) => {
     onOpen();
     warehouse = w;
     w.fingerprintAtClose = settleable;
     const sql = await readRunSql(w, config, options.rebuild === true); // migrates first
+    executed = sql.snapshot;
     // A first build killed between its parts is undone before the ledger is read.
     const undone = await undoInterruptedFirstBuild(w);
     // Damage done by hand (sql --write) is not repaired by a run: say so instead of "nothing to do".
@@ -182,7 +184,7 @@ async function runOpened(config: PipelineConfig, options: RunOptions, settleable
   });
   if (settleable) {
     const fingerprint = warehouse?.closedFingerprint;
-    if (listing && fingerprint) recordSettledRun(config, listing, report.resultRows, fingerprint);
+    if (listing && fingerprint && executed) recordSettledRun(config, listing, report.resultRows, fingerprint, executed);
     else forgetSettledRecord(config.warehousePath);
   }
   return report;

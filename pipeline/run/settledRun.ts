@@ -6,9 +6,9 @@ import type { PipelineConfig } from '../config/loadConfig.js';
 import { scanDropFolders, type DroppedFile } from '../ingest/scanDropFolders.js';
 import { profileMarks } from '../progress/profileMarks.js';
 import { corruptionMarkerPath } from '../warehouse/corruptionMarker.js';
-import { listEngineSqlFiles, listSqlFiles, sqlDir } from '../warehouse/sqlFiles.js';
+import { SqlSnapshot, sqlDir } from '../warehouse/sqlFiles.js';
 import { sameFingerprint, warehouseFingerprint, type WarehouseFingerprint } from '../warehouse/warehouseFingerprint.js';
-import type { RunReport } from './runReport.js';
+import { buildRunReport, type RunReport } from './runReport.js';
 
 /**
  * The no-op check of `run` without opening DuckDB (issue 18: a no-op run on
@@ -52,17 +52,18 @@ function codeIdentity(): string {
   return `${s.ino}:${s.size}:${s.mtimeNs}`;
 }
 
-function sqlIdentity(): string {
-  const dir = sqlDir();
-  const hash = crypto.createHash('sha256').update(dir);
-  for (const f of [...listSqlFiles(dir), ...listEngineSqlFiles(dir)]) hash.update(`\0${f.name}\0${f.checksum}`);
+/** The SQL folder and the checksums of its files as one snapshot read them. */
+function sqlIdentity(sql: SqlSnapshot): string {
+  const hash = crypto.createHash('sha256').update(sqlDir());
+  for (const f of [...sql.files, ...sql.engineFiles]) hash.update(`\0${f.name}\0${f.checksum}`);
   return hash.digest('hex');
 }
 
-function settledKey(config: PipelineConfig): string {
+/** `sql`: the snapshot a run executed (recording), or the folder as it is now (checking). */
+function settledKey(config: PipelineConfig, sql: SqlSnapshot): string {
   return crypto
     .createHash('sha256')
-    .update(JSON.stringify([codeIdentity(), sqlIdentity(), config.window, path.resolve(config.dataDir), path.resolve(config.warehousePath)]))
+    .update(JSON.stringify([codeIdentity(), sqlIdentity(sql), config.window, path.resolve(config.dataDir), path.resolve(config.warehousePath)]))
     .digest('hex');
 }
 
@@ -102,34 +103,13 @@ export function settledRunReport(config: PipelineConfig, started: number): RunRe
       return undefined;
     }
     if (record.format !== 1 || !sameFingerprint(record.warehouse, warehouseFingerprint(config.warehousePath))) return undefined;
-    if (record.key !== settledKey(config)) return undefined;
+    if (record.key !== settledKey(config, SqlSnapshot.read())) return undefined;
     const scan = scanDropFolders(config.dataDir);
     if (scan.files.length !== record.filesSeen || listingHash(scan.files) !== record.listing) return undefined;
     mark(`listed ${scan.files.length} files: the same files as the last run saw, the warehouse as it left it (${path.basename(file)})`);
-    return {
-      kind: 'run',
-      changed: false,
-      runId: null,
-      strategy: 'none',
-      filesSeen: scan.files.length,
-      filesUnchanged: scan.files.length,
-      filesIgnored: scan.ignored,
-      filesWaiting: [],
-      files: [],
-      filesWithdrawn: 0,
-      filesArchived: 0,
-      rowsRead: 0,
-      rowsLoaded: 0,
-      rowsRejected: 0,
-      keysChanged: 0,
-      groupsRecomputed: 0,
-      groupsUpserted: 0,
-      groupsDeleted: 0,
-      resultRows: record.resultRows,
-      rebuildReason: undefined,
-      warnings: [],
-      seconds: (performance.now() - started) / 1000,
-    };
+    // the report of the full check's no-op: every file unchanged, nothing applied
+    const arrivals = { scan: { ...scan, fromArchive: 0 }, waiting: [], plan: { newVersions: [], touched: [], unchanged: scan.files.length }, warnings: [] };
+    return buildRunReport({ kind: 'run', arrivals, result: undefined, filesArchived: 0, resultRows: record.resultRows, rebuildReason: undefined, warnings: [], started });
   } catch {
     return undefined;
   }
@@ -147,20 +127,22 @@ export function forgetSettledRecord(warehousePath: string): void {
 /**
  * Writes the record after a clean run (best effort: a read-only folder or a
  * full disk keeps none, and the next run checks the warehouse). `files`: the
- * listing the run took, as the ledger now knows it.
+ * listing the run took, as the ledger now knows it; `sql`: the SQL it executed
+ * (an edit made during the run does not count as applied).
  */
 export function recordSettledRun(
   config: PipelineConfig,
   files: DroppedFile[],
   resultRows: number,
   warehouse: WarehouseFingerprint,
+  sql: SqlSnapshot,
 ): void {
   const file = settledRecordPath(config.warehousePath);
   const partial = `${file}.${process.pid}.part`;
   try {
     const record: SettledRecord = {
       format: 1,
-      key: settledKey(config),
+      key: settledKey(config, sql),
       listing: listingHash(files),
       warehouse,
       filesSeen: files.length,
